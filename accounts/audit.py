@@ -1,0 +1,86 @@
+"""Write security events to the append-only audit log.
+
+Call :func:`record` from flows and views; sign-in events arrive through
+Django's auth signals below. Never pass a password, an answer or a token.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from .models import AuditEvent, School
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: REMOTE_ADDR, or the address the N-th trusted proxy
+    saw (MIMS_NUM_PROXIES), so that a forged X-Forwarded-For cannot dodge limits."""
+    addr = request.META.get("REMOTE_ADDR", "")
+    if settings.MIMS_NUM_PROXIES:
+        chain = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if len(chain) >= settings.MIMS_NUM_PROXIES:
+            addr = chain[-settings.MIMS_NUM_PROXIES]
+    try:
+        return str(ipaddress.ip_address(addr))
+    except ValueError:
+        return None
+
+
+def record(
+    request: HttpRequest | None,
+    action: str,
+    *,
+    actor: Any = None,
+    target: Any = "",
+    school: School | int | None = None,
+    outcome: str = AuditEvent.Outcome.SUCCESS,
+    **details: Any,
+) -> AuditEvent:
+    if actor is None and request is not None and getattr(request, "user", None) is not None:
+        if request.user.is_authenticated:
+            actor = request.user
+    if school is None:
+        school = _school_of(actor)
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=(getattr(actor, "username", "") or "")[:150],
+        action=action,
+        target=str(target)[:200],
+        school_id=school.pk if isinstance(school, School) else school,
+        outcome=outcome,
+        ip=client_ip(request) if request is not None else None,
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else "",
+        details=details,
+    )
+
+
+def _school_of(user: Any) -> int | None:
+    for profile in ("student", "teacher"):
+        if obj := getattr(user, profile, None) if getattr(user, "pk", None) else None:
+            return obj.school_id
+    return None
+
+
+@receiver(user_logged_in)
+def _logged_in(sender, request, user, **kwargs):  # noqa: ANN001, ANN003
+    record(request, "login", actor=user, target=user.login_id)
+
+
+@receiver(user_logged_out)
+def _logged_out(sender, request, user, **kwargs):  # noqa: ANN001, ANN003
+    if user is not None:
+        record(request, "logout", actor=user, target=user.login_id)
+
+
+@receiver(user_login_failed)
+def _login_failed(sender, credentials, request=None, **kwargs):  # noqa: ANN001, ANN003
+    # ``credentials`` has the password already cleansed by Django; keep only the ID.
+    from .usernames import normalise_login_id
+
+    typed = normalise_login_id(credentials.get("username") or "")
+    record(request, "login", target=typed, outcome=AuditEvent.Outcome.FAILURE)

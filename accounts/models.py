@@ -1,0 +1,213 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.IntegerChoices):
+    P1 = 1, "P1"
+    P2 = 2, "P2"
+    P3 = 3, "P3"
+    P4 = 4, "P4"
+    P5 = 5, "P5"
+    P6 = 6, "P6"
+
+
+class School(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(_("code"), max_length=20, unique=True, help_text=_("The school code used in imports."))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SchoolClass(models.Model):
+    school = models.ForeignKey(School, models.CASCADE, related_name="classes", verbose_name=_("school"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    name = models.CharField(_("name"), max_length=50, help_text=_('For example "4 Courage".'))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["school__name", "-year", "level", "name"]
+        verbose_name = _("class")
+        verbose_name_plural = _("classes")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "year", "name"], name="unique_class_name_per_school_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.year})"
+
+
+class User(AbstractUser):
+    """Everyone who signs in: students, form teachers, ICT admins and MOE IT.
+
+    For a student, ``username`` is the part of the MIMS login ID before ``@``;
+    staff have ordinary usernames.
+    """
+
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set when a temporary password is issued; cleared when the user picks their own."),
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+
+    @property
+    def login_id(self) -> str:
+        if hasattr(self, "student"):
+            return f"{self.username}@{settings.MIMS_USERNAME_DOMAIN}"
+        return self.username
+
+    @property
+    def is_student(self) -> bool:
+        return hasattr(self, "student")
+
+    @property
+    def is_form_teacher(self) -> bool:
+        return hasattr(self, "teacher")
+
+    @property
+    def is_school_admin(self) -> bool:
+        """A school ICT admin: staff of one school (MOE IT are superusers)."""
+        return self.is_staff and not self.is_superuser and hasattr(self, "teacher")
+
+    def set_temporary_password(self, raw_password: str) -> None:
+        self.set_password(raw_password)
+        self.must_change_password = True
+
+
+class StudentQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> StudentQuerySet:
+        """Students this staff member may see: all for MOE IT, their school for
+        an ICT admin, their form classes for a form teacher, none otherwise."""
+        if user.is_superuser:
+            return self
+        teacher = getattr(user, "teacher", None)
+        if teacher is None:
+            return self.none()
+        if user.is_staff:
+            return self.filter(school_id=teacher.school_id)
+        return self.filter(school_class__in=teacher.form_classes.all())
+
+
+class Student(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="student")
+    school = models.ForeignKey(School, models.PROTECT, related_name="students", verbose_name=_("school"))
+    school_class = models.ForeignKey(
+        SchoolClass, models.SET_NULL, null=True, blank=True, related_name="students", verbose_name=_("class")
+    )
+    full_name = models.CharField(_("full name"), max_length=300, help_text=_("As registered with the school."))
+    student_ref = models.CharField(
+        _("student reference"),
+        max_length=40,
+        help_text=_("The school-issued reference. Never an NRIC number."),
+    )
+    login_base = models.CharField(
+        max_length=64, db_index=True, editable=False, help_text="Login ID before any duplicate suffix."
+    )
+
+    objects = StudentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("student")
+        verbose_name_plural = _("students")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "student_ref"], name="unique_student_ref_per_school"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def level(self) -> int | None:
+        return self.school_class.level if self.school_class_id else None
+
+    @property
+    def login_id(self) -> str:
+        return self.user.login_id
+
+    def form_teachers(self) -> models.QuerySet[Teacher]:
+        return Teacher.objects.filter(form_classes=self.school_class_id).select_related("user")
+
+
+class Teacher(models.Model):
+    """A member of a school's staff: a form teacher, or (with ``user.is_staff``)
+    the school's ICT admin. A class can have two co-form teachers."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="teacher")
+    school = models.ForeignKey(School, models.PROTECT, related_name="teachers", verbose_name=_("school"))
+    form_classes = models.ManyToManyField(
+        SchoolClass, blank=True, related_name="form_teachers", verbose_name=_("form classes")
+    )
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+        verbose_name = _("teacher")
+        verbose_name_plural = _("teachers")
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.username
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # noqa: ANN003
+        raise PermissionDenied("Audit events cannot be changed.")
+
+    def delete(self):
+        raise PermissionDenied("Audit events cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    """One security-relevant event. Append-only; never holds a secret."""
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", _("success")
+        FAILURE = "failure", _("failure")
+        REFUSED = "refused", _("refused")
+
+    created = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("actor")
+    )
+    actor_label = models.CharField(_("actor name"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=60, db_index=True)
+    target = models.CharField(_("target"), max_length=200, blank=True)
+    school = models.ForeignKey(
+        School, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("school")
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["school", "-created"])]
+
+    def __str__(self) -> str:
+        return f"{self.created:%Y-%m-%d %H:%M} {self.action} {self.target} {self.outcome}"
+
+    def save(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        if self.pk is not None:
+            raise PermissionDenied("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        raise PermissionDenied("Audit events cannot be deleted.")

@@ -1,0 +1,5 @@
+from django.http import HttpResponse
+
+
+def setup(request):
+    return HttpResponse("todo")

@@ -1,0 +1,80 @@
+import os
+
+import pytest
+from django.core.cache import cache
+
+from . import factories
+
+# Playwright's sync API and the live server share one process and thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_clean(settings):
+    # A cheap hasher keeps the suite fast; tests of hashing itself ask for Argon2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def argon2(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+
+
+@pytest.fixture
+def school(db):
+    return factories.make_school("NPS", "North Primary School")
+
+
+@pytest.fixture
+def other_school(db):
+    return factories.make_school("SPS", "South Primary School")
+
+
+@pytest.fixture
+def p5_class(school):
+    return factories.make_class(school, 5, "5 Courage")
+
+
+@pytest.fixture
+def p2_class(school):
+    return factories.make_class(school, 2, "2 Joy")
+
+
+@pytest.fixture
+def student(p5_class):
+    """A Primary 5 child with a password of their own and no challenge answers yet."""
+    return factories.make_student(
+        p5_class, "Muhammad Ali Bin Muhammad Raihan", username="muhammad_ali_muhammad_raihan"
+    )
+
+
+@pytest.fixture
+def p2_student(p2_class):
+    return factories.make_student(p2_class, "Tan Xiao Ming", username="tan_xiao_ming")
+
+
+@pytest.fixture
+def form_teacher(school, p5_class, p2_class):
+    return factories.make_teacher(school, p5_class, p2_class, username="ms_tan")
+
+
+@pytest.fixture
+def other_teacher(school):
+    """A form teacher of the same school who does not take the student's class."""
+    return factories.make_teacher(school, factories.make_class(school, 5, "5 Hope"), username="mr_lim")
+
+
+@pytest.fixture
+def ict_admin(school):
+    return factories.make_teacher(school, username="ict_admin", ict_admin=True)
+
+
+@pytest.fixture
+def moe_it(db):
+    from accounts.models import User
+
+    return User.objects.create_superuser("moe_it", password=factories.PASSWORD)
