@@ -1,7 +1,67 @@
-"""Challenge answers: normalising, hashing, checking."""
+"""Challenge answers: normalising, hashing and checking.
+
+Answers are hashed with the password hasher (Argon2) and compared by
+``check_password``, which is constant-time. Plain answers are never stored.
+"""
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable
 
-def needs_own_answers(user) -> bool:  # noqa: ANN001
-    return False
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import transaction
+
+from accounts.models import User
+
+from .models import ChallengeAnswer, ChallengeQuestion
+
+ANSWERS_NEEDED = 3
+ANSWERS_ASKED = 2
+ANSWER_MIN, ANSWER_MAX = 3, 40
+# Hashing this makes a check against a missing answer cost the same time.
+_DUMMY_HASH_INPUT = "not-an-answer"
+
+
+def normalise_answer(text: str) -> str:
+    """NFKC, case-folded, trimmed, inner spaces collapsed: "Tiger " == "tiger"."""
+    return " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())
+
+
+def set_answers(user: User, pairs: Iterable[tuple[ChallengeQuestion, str]], *, school_set: bool) -> None:
+    """Replace the user's answers with these (question, plain answer) pairs."""
+    rows = [
+        ChallengeAnswer(user=user, question=q, answer_hash=make_password(normalise_answer(a)), school_set=school_set)
+        for q, a in pairs
+    ]
+    with transaction.atomic():
+        ChallengeAnswer.objects.filter(user=user).delete()
+        ChallengeAnswer.objects.bulk_create(rows)
+
+
+def clear_answers(user: User) -> int:
+    return ChallengeAnswer.objects.filter(user=user).delete()[0]
+
+
+def check_answer(answer: ChallengeAnswer | None, typed: str) -> bool:
+    """True if ``typed`` matches; with ``answer=None`` hash anyway and say no."""
+    if answer is None:
+        make_password(_DUMMY_HASH_INPUT)
+        return False
+    return check_password(normalise_answer(typed), answer.answer_hash)
+
+
+def answer_status(user: User) -> str:
+    """"own", "school" or "none"."""
+    flags = list(ChallengeAnswer.objects.filter(user=user).values_list("school_set", flat=True))
+    if len(flags) < ANSWERS_NEEDED:
+        return "none"
+    return "school" if any(flags) else "own"
+
+
+def needs_own_answers(user: User) -> bool:
+    """A Primary 4–6 student without answers of their own must set them up."""
+    student = getattr(user, "student", None) if user.is_authenticated else None
+    if student is None or student.school_class is None or student.school_class.level < 4:
+        return False
+    return answer_status(user) != "own"
