@@ -22,9 +22,9 @@ _SYLLABLE_VOWELS = "aeiu"
 def generate_temporary_password() -> str:
     """Like ``bamo-tize-47``: two made-up syllable words and two digits.
 
-    About 2 × 4 × log2(14·4) + log2(64) ≈ 53 bits... per four syllables ≈ 23 bits,
-    plus the digits: enough for a password that must be changed at first use
-    and sits behind the per-login-ID lockout.
+    Four syllables of 14 × 4 choices and two digits of 8: about 29 bits, plenty
+    for a password that must be changed at first use and sits behind the
+    per-login-ID lockout (5 tries per 15 minutes).
     """
     while True:
         words = [
