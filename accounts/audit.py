@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
+from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -41,9 +42,9 @@ def record(
     outcome: str = AuditEvent.Outcome.SUCCESS,
     **details: Any,
 ) -> AuditEvent:
-    if actor is None and request is not None and getattr(request, "user", None) is not None:
-        if request.user.is_authenticated:
-            actor = request.user
+    user = getattr(request, "user", None)
+    if actor is None and user is not None and user.is_authenticated:
+        actor = user
     if school is None:
         school = _school_of(actor)
     return AuditEvent.objects.create(
@@ -84,3 +85,8 @@ def _login_failed(sender, credentials, request=None, **kwargs):  # noqa: ANN001,
 
     typed = normalise_login_id(credentials.get("username") or "")
     record(request, "login", target=typed, outcome=AuditEvent.Outcome.FAILURE)
+
+
+@receiver(user_locked_out)
+def _locked_out(sender, request, username, ip_address=None, **kwargs):  # noqa: ANN001, ANN003
+    record(request, "login.locked", target=username, outcome=AuditEvent.Outcome.REFUSED)

@@ -1,5 +1,106 @@
-from django.http import HttpResponse
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+
+from accounts import audit
+from accounts.forms import SetPasswordForm
+
+from . import flows, locks
+from .answers import answer_status, needs_own_answers, set_answers
+from .forms import AnswersForm, SetupForm, StartForm
+
+STEPS = ["start", "questions", "password"]
 
 
-def setup(request):
-    return HttpResponse("todo")
+def _flow_ctx(step: str, **ctx: object) -> dict:
+    return {"steps": STEPS, "step": step, "step_number": STEPS.index(step) + 1, **ctx}
+
+
+@never_cache
+def start(request: HttpRequest) -> HttpResponse:
+    """Step 1: the child types the login ID."""
+    form = StartForm(request, request.POST or None, initial={"login_id": request.GET.get("id", "")[:200]})
+    if request.method == "POST" and form.is_valid():
+        flows.start(request, form.cleaned_data["login_id"])
+        return redirect("sspr:questions")
+    return render(request, "sspr/start.html", _flow_ctx("start", form=form))
+
+
+@sensitive_post_parameters("answer_1", "answer_2")
+@sensitive_variables("form")
+@never_cache
+def questions(request: HttpRequest) -> HttpResponse:
+    """Step 2: two of the three challenge questions."""
+    flow = flows.current(request.session)
+    if flow is None:
+        return _start_again(request)
+    if locks.is_reset_locked(flow.login_key):
+        flows.end(request.session)
+        return render(request, "sspr/locked.html", _flow_ctx("questions"))
+    form = AnswersForm(request, flows.questions(flow), request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if flows.verify(request, flow, form.answers()):
+            return redirect("sspr:password")
+        if locks.is_reset_locked(flow.login_key):
+            flows.end(request.session)
+            return render(request, "sspr/locked.html", _flow_ctx("questions"))
+        form = AnswersForm(request, flows.questions(flow))  # empty the boxes
+        form.add_error(None, _("Those answers do not match. Check the spelling and try again."))
+    return render(request, "sspr/questions.html", _flow_ctx("questions", form=form))
+
+
+@sensitive_post_parameters("new_password1", "new_password2")
+@never_cache
+def password(request: HttpRequest) -> HttpResponse:
+    """Step 3: a new password, typed twice."""
+    flow = flows.current(request.session)
+    user = flows.verified_user(flow)
+    if user is None:
+        return _start_again(request)
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save(commit=False)
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+        flows.finish(request, user)
+        request.session["sspr_done"] = True
+        return redirect("sspr:done")
+    return render(request, "sspr/password.html", _flow_ctx("password", form=form))
+
+
+def done(request: HttpRequest) -> HttpResponse:
+    if not request.session.pop("sspr_done", False):
+        return redirect("sspr:start")
+    return render(request, "sspr/done.html")
+
+
+def _start_again(request: HttpRequest) -> HttpResponse:
+    messages.info(request, _("Let's start again from the first step."))
+    return redirect("sspr:start")
+
+
+@sensitive_post_parameters("current_password", "answer_1", "answer_2", "answer_3")
+@login_required
+@never_cache
+def setup(request: HttpRequest) -> HttpResponse:
+    """Set up, or change, the three challenge questions."""
+    user = request.user
+    if not user.is_student:
+        raise Http404
+    required = needs_own_answers(user)
+    # Setting up for the first time right after sign-in needs no second password;
+    # changing answers that already work does, so a borrowed session can't take over.
+    ask_password = answer_status(user) != "none" and not required
+    form = SetupForm(user, request.POST or None, ask_password=ask_password)
+    if request.method == "POST" and form.is_valid():
+        set_answers(user, form.pairs(), school_set=False)
+        audit.record(request, "answers.set", actor=user, target=user.login_id)
+        messages.success(request, _("Your challenge questions are saved. You can now reset your password by yourself."))
+        return redirect("account")
+    return render(request, "sspr/setup.html", {"form": form, "required": required})

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth import forms as auth_forms
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import ratelimits
+from .models import User
+from .usernames import normalise_login_id
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(
+        label=gettext_lazy("Login ID"),
+        max_length=200,
+        help_text=gettext_lazy("For example: muhammad_ali_muhammad_raihan@students.edu.sg"),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false", "autofocus": True}
+        ),
+    )
+    password = forms.CharField(
+        label=gettext_lazy("Password"),
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, request: HttpRequest, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        self.request = request
+        self.user: User | None = None
+        super().__init__(*args, **kwargs)
+
+    def clean_username(self) -> str:
+        return normalise_login_id(self.cleaned_data["username"])
+
+    def clean(self) -> dict:
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if not username or not password:
+            return self.cleaned_data
+        if ratelimits.login_attempts_exceeded(self.request) or ratelimits.login_failures_exceeded(
+            self.request, increment=False
+        ):
+            raise forms.ValidationError(
+                _("Too many tries from this computer. Please wait a few minutes and try again."),
+                code="rate_limited",
+            )
+        self.user = authenticate(self.request, username=username, password=password)
+        if self.user is None:
+            ratelimits.login_failures_exceeded(self.request, increment=True)
+            # One message for a wrong password, an unknown ID and a disabled
+            # account, so the page never tells whether a login ID exists.
+            raise forms.ValidationError(
+                _("That login ID and password do not match. Check both and try again."), code="invalid_login"
+            )
+        return self.cleaned_data
+
+
+def _child_labels(form: forms.Form) -> None:
+    for name, label in (
+        ("old_password", gettext_lazy("Your password now")),
+        ("new_password1", gettext_lazy("New password")),
+        ("new_password2", gettext_lazy("Type the new password again")),
+    ):
+        if name in form.fields:
+            form.fields[name].label = label
+            form.fields[name].help_text = ""
+    if "new_password1" in form.fields:
+        form.fields["new_password1"].widget.attrs.update({"autocomplete": "new-password", "data-checklist": "on"})
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    """New password, typed twice (after a temporary password or a reset)."""
+
+    error_messages = {"password_mismatch": gettext_lazy("The two passwords are not the same. Type them again.")}
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        _child_labels(self)
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Change a password: the one now, then the new one twice."""
+
+    error_messages = {
+        **SetPasswordForm.error_messages,
+        "password_incorrect": gettext_lazy("That is not your password now. Try again."),
+    }
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        _child_labels(self)
+        self.order_fields(["old_password", "new_password1", "new_password2"])

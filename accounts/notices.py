@@ -1,0 +1,39 @@
+"""E-mails the portal sends: short, in plain words, never with a secret."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from .models import User
+
+
+def send(template: str, recipients: Iterable[str], ctx: dict) -> None:
+    """Render templates/emails/<template>-subject.txt, -body.txt and -body.html and send."""
+    recipients = [r for r in recipients if r]
+    if not recipients:
+        return
+    ctx = {"site_root": settings.SITE_ROOT, **ctx}
+    subject = render_to_string(f"emails/{template}-subject.txt", ctx).strip()
+    message = EmailMultiAlternatives(subject, render_to_string(f"emails/{template}-body.txt", ctx), to=recipients)
+    message.attach_alternative(render_to_string(f"emails/{template}-body.html", ctx), "text/html")
+    message.send()
+
+
+def password_changed(user: User, *, how: str) -> None:
+    """Tell a student their password changed: "If this wasn't you, tell your form teacher"."""
+    if not user.is_student:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        send("password-changed", [user.login_id], {"user": user, "how": how})
+
+
+def sspr_locked(user: User) -> None:
+    """Tell the child's form teachers that someone failed self-service reset 5 times."""
+    student = user.student
+    teachers = [t.user.email for t in student.form_teachers()]
+    send("sspr-locked", teachers, {"student": student})

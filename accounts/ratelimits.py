@@ -1,0 +1,47 @@
+"""Per-address limits (django-ratelimit), named with their quotas.
+
+Schools sit behind one shared address, so these are generous per address and
+strict per login ID (django-axes and the SSPR lock). See docs/security.md.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from django_ratelimit import ALL
+from django_ratelimit.core import is_ratelimited
+
+from .audit import client_ip
+
+
+def _ip_key(group: str, request: HttpRequest) -> str:
+    return client_ip(request) or "unknown"
+
+
+def login_attempts_exceeded(request: HttpRequest) -> bool:
+    """Every sign-in POST from one address (MIMS_LOGIN_RATE_PER_IP, 200 per 10 min):
+    a class of 40 signing in at once, a few of them twice, uses a quarter of it."""
+    return is_ratelimited(
+        request, group="login", key=_ip_key, rate=settings.MIMS_LOGIN_RATE_PER_IP, method="POST", increment=True
+    )
+
+
+def login_failures_exceeded(request: HttpRequest, *, increment: bool) -> bool:
+    """Failed sign-ins from one address (MIMS_LOGIN_FAILURE_RATE_PER_IP, 60 per 10 min):
+    a class mistyping now and then stays far below; one machine trying many
+    passwords or many login IDs is stopped."""
+    return is_ratelimited(
+        request,
+        group="login-failure",
+        key=_ip_key,
+        rate=settings.MIMS_LOGIN_FAILURE_RATE_PER_IP,
+        method=ALL,
+        increment=increment,
+    )
+
+
+def sspr_attempts_exceeded(request: HttpRequest) -> bool:
+    """Self-service reset steps from one address (MIMS_SSPR_RATE_PER_IP, 60 per 10 min)."""
+    return is_ratelimited(
+        request, group="sspr", key=_ip_key, rate=settings.MIMS_SSPR_RATE_PER_IP, method="POST", increment=True
+    )
