@@ -1,0 +1,673 @@
+"""Django admin for school ICT admins (their school only) and MOE IT (all).
+
+Every ModelAdmin here starts with :class:`~accounts.admin_scoping.SchoolScopedAdmin`;
+see that module for what the scoping covers and how to add a scoped admin.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from sspr.answers import ANSWERS_NEEDED, clear_answers
+from sspr.locks import unlock_reset
+from sspr.models import ChallengeAnswer
+
+from . import audit
+from .admin_scoping import SchoolScopedAdmin, admin_school_id, sees_all_schools
+from .lockouts import unlock_signin
+from .models import AuditEvent, School, SchoolClass, Student, Teacher, User
+from .passwords import issue_temporary_password
+from .reports import csv_response
+from .usernames import normalise_login_id
+
+# django-axes' own admin lists every school's failed sign-ins, addresses and
+# user agents; the scoped lockouts page (accounts/admin_reports.py) replaces it.
+for _axes_model in (AccessAttempt, AccessLog, AccessFailureLog):
+    if admin.site.is_registered(_axes_model):
+        admin.site.unregister(_axes_model)
+
+admin.site.site_header = _("Student MIMS administration")
+admin.site.site_title = _("Student MIMS administration")
+admin.site.index_title = _("Schools, classes, teachers and students")
+
+# Each issued password costs an Argon2 hash (~0.1 s here); more than a class or
+# two at once belongs to the yearly reset, which runs as a task.
+MAX_PASSWORDS_AT_ONCE = 100
+
+
+# --- list filters ------------------------------------------------------------
+
+
+class InputFilter(admin.ListFilter):
+    """A sidebar filter with typed input (text or dates) instead of links.
+
+    Subclasses list ``fields`` as (GET parameter, label, input type). A value
+    that cannot be used is ignored and named in ``errors`` beside the input.
+    """
+
+    template = "admin/accounts/input_filter.html"
+    fields: list[tuple[str, Any, str]] = []
+
+    def __init__(self, request, params, model, model_admin):  # noqa: ANN001
+        super().__init__(request, params, model, model_admin)
+        self.values: dict[str, str] = {}
+        self.errors: list[str] = []
+        for name, _label, _type in self.fields:
+            if name in params:
+                value = params.pop(name)
+                value = (value[-1] if isinstance(value, list) else value).strip()[:150]
+                if value:
+                    self.values[name] = value
+                    self.used_parameters[name] = value
+
+    def has_output(self) -> bool:
+        return True
+
+    def expected_parameters(self) -> list[str]:
+        return [name for name, _label, _type in self.fields]
+
+    def choices(self, changelist):  # noqa: ANN001, ANN201
+        # The other active filters ride along as hidden inputs so that typing
+        # here narrows the current list instead of starting over.
+        own = set(self.expected_parameters()) | {"p"}
+        hidden = [(k, v) for k, values in changelist.params.items() if k not in own for v in values]
+        yield {
+            "inputs": [
+                {"name": name, "label": label, "type": kind, "value": self.values.get(name, "")}
+                for name, label, kind in self.fields
+            ],
+            "hidden": hidden,
+            "errors": self.errors,
+            "clear_url": changelist.get_query_string(remove=self.expected_parameters()),
+            "active": bool(self.values),
+        }
+
+
+class ActorFilter(InputFilter):
+    title = _("actor")
+    fields = [("actor", _("Username"), "text")]
+
+    def queryset(self, request, queryset):  # noqa: ANN001, ANN201
+        if value := self.values.get("actor"):
+            return queryset.filter(actor_label__iexact=value)
+        return queryset
+
+
+class ActionFilter(InputFilter):
+    title = _("action")
+    fields = [("action", _("Action, or its start such as “password.”"), "text")]
+
+    def queryset(self, request, queryset):  # noqa: ANN001, ANN201
+        if value := self.values.get("action"):
+            return queryset.filter(action__startswith=value)
+        return queryset
+
+
+class DateRangeFilter(InputFilter):
+    """From and to dates (both included), in Singapore time."""
+
+    title = _("date")
+    fields = [("created_from", _("From"), "date"), ("created_to", _("To"), "date")]
+
+    def queryset(self, request, queryset):  # noqa: ANN001, ANN201
+        tz = timezone.get_current_timezone()
+        start, end = self._date("created_from"), self._date("created_to")
+        if start:
+            queryset = queryset.filter(created__gte=datetime.combine(start, time.min, tzinfo=tz))
+        if end:
+            queryset = queryset.filter(created__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz))
+        return queryset
+
+    def _date(self, name: str):  # noqa: ANN202
+        raw = self.values.get(name)
+        if not raw:
+            return None
+        try:
+            value = parse_date(raw)
+        except ValueError:
+            value = None
+        if value is None or not (2000 <= value.year <= 2999):
+            self.errors.append(gettext("“%(value)s” is not a date like 2026-01-31; it was ignored.") % {"value": raw})
+            return None
+        return value
+
+
+class StudentClassFilter(admin.SimpleListFilter):
+    """Classes to filter students by: the ICT admin's own classes; for MOE IT,
+    the classes of the school chosen in the school filter (all schools' classes
+    would be thousands of links)."""
+
+    title = _("class")
+    parameter_name = "class"
+
+    def lookups(self, request, model_admin):  # noqa: ANN001, ANN201
+        classes = SchoolClass.objects.order_by("-year", "level", "name")
+        school_id = admin_school_id(request.user)
+        if school_id is not None:
+            classes = classes.filter(school_id=school_id)
+        elif sees_all_schools(request.user) and (chosen := request.GET.get("school__id__exact", "")).isdigit():
+            classes = classes.filter(school_id=int(chosen))
+        else:
+            return []
+        return [(str(c.pk), str(c)) for c in classes]
+
+    def queryset(self, request, queryset):  # noqa: ANN001, ANN201
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(school_class_id=int(value))
+        return queryset
+
+
+class StudentLevelFilter(admin.SimpleListFilter):
+    title = _("level")
+    parameter_name = "level"
+
+    def lookups(self, request, model_admin):  # noqa: ANN001, ANN201
+        return [(str(value), label) for value, label in SchoolClass._meta.get_field("level").choices]
+
+    def queryset(self, request, queryset):  # noqa: ANN001, ANN201
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(school_class__level=int(value))
+        return queryset
+
+
+# --- schools, classes, teachers -----------------------------------------------
+
+
+@admin.register(School)
+class SchoolAdmin(SchoolScopedAdmin, admin.ModelAdmin):
+    school_path = "pk"
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Schools are set up by MOE IT only.
+        return sees_all_schools(request.user) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: School | None = None) -> bool:
+        return sees_all_schools(request.user) and super().has_delete_permission(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: School | None = None) -> list[str]:
+        # The code ties imports to the school; only MOE IT changes it.
+        return [] if sees_all_schools(request.user) else ["code"]
+
+
+@admin.register(SchoolClass)
+class SchoolClassAdmin(SchoolScopedAdmin, admin.ModelAdmin):
+    list_display = ["name", "year", "level", "school", "is_active", "student_count"]
+    list_filter = ["school", "year", "level", "is_active"]
+    list_select_related = ["school"]
+    search_fields = ["name"]
+    show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # A subquery per shown row, not a GROUP BY over every student.
+        count = (
+            Student.objects.filter(school_class=OuterRef("pk"))
+            .order_by()
+            .values("school_class")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(
+            n_students=Coalesce(Subquery(count, output_field=IntegerField()), Value(0))
+        )
+
+    @admin.display(description=_("students"), ordering="n_students")
+    def student_count(self, obj: SchoolClass) -> int:
+        return obj.n_students
+
+
+class TeacherForm(forms.ModelForm):
+    class Meta:
+        model = Teacher
+        fields = ["user", "school", "form_classes"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        school, user = data.get("school"), data.get("user")
+        if school is not None:
+            others = [c for c in data.get("form_classes") or [] if c.school_id != school.pk]
+            if others:
+                self.add_error("form_classes", _("Form classes must be classes of the teacher's school."))
+        if user is not None and hasattr(user, "student"):
+            self.add_error("user", _("This account belongs to a student."))
+        return data
+
+
+@admin.register(Teacher)
+class TeacherAdmin(SchoolScopedAdmin, admin.ModelAdmin):
+    form = TeacherForm
+    list_display = ["__str__", "username", "school", "is_ict_admin", "classes"]
+    list_filter = ["school", "user__is_staff"]
+    list_select_related = ["user", "school"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user"]
+    filter_horizontal = ["form_classes"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).prefetch_related("form_classes")
+
+    @admin.display(description=_("username"), ordering="user__username")
+    def username(self, obj: Teacher) -> str:
+        return obj.user.username
+
+    @admin.display(description=_("ICT admin"), boolean=True, ordering="user__is_staff")
+    def is_ict_admin(self, obj: Teacher) -> bool:
+        return obj.user.is_staff
+
+    @admin.display(description=_("form classes"))
+    def classes(self, obj: Teacher) -> str:
+        return ", ".join(str(c) for c in obj.form_classes.all())
+
+
+# --- students -------------------------------------------------------------------
+
+
+class RenameLoginIdForm(forms.Form):
+    new_login_id = forms.CharField(
+        label=_("New login ID"),
+        max_length=150,
+        help_text=_("The part before @; lowercase letters, digits and underscores."),
+    )
+
+
+@admin.register(Student)
+class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
+    list_display = ["full_name", "login_id_display", "school_class", "level_display", "school", "answer_status"]
+    list_select_related = ["user", "school", "school_class"]
+    list_filter = ["school", StudentLevelFilter, StudentClassFilter]
+    # ^ makes login IDs a prefix search (index friendly); names and class
+    # names are substring searches served by trigram indexes on PostgreSQL.
+    search_fields = ["^user__username", "full_name", "school_class__name"]
+    search_help_text = _("Search by login ID (its start), name or class.")
+    show_full_result_count = False
+    list_per_page = 100
+    readonly_fields = ["login_id_display", "login_base", "school", "answer_status"]
+    fields = ["full_name", "login_id_display", "student_ref", "school", "school_class", "answer_status"]
+    actions = ["issue_temporary_passwords", "clear_challenge_answers", "unlock_students", "rename_login_id"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Answer status as two subqueries, evaluated for the rows of the page
+        # only: no query per row and no GROUP BY over every student.
+        answers = ChallengeAnswer.objects.filter(user_id=OuterRef("user_id")).order_by()
+        counted = answers.values("user_id").annotate(n=Count("pk")).values("n")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_answers=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0)),
+                has_school_answers=Exists(answers.filter(school_set=True)),
+            )
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Students arrive through the import, which makes their login IDs.
+        return False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # noqa: ANN001, ANN003, ANN201
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "school_class":
+            formfield.queryset = formfield.queryset.select_related("school")
+        return formfield
+
+    def get_form(self, request, obj=None, change=False, **kwargs):  # noqa: ANN001, ANN003, ANN201
+        form = super().get_form(request, obj, change, **kwargs)
+        school_id = obj.school_id if obj is not None else None
+
+        class StudentForm(form):
+            def clean_school_class(self) -> SchoolClass | None:
+                chosen = self.cleaned_data.get("school_class")
+                if chosen is not None and school_id is not None and chosen.school_id != school_id:
+                    raise ValidationError(_("Choose a class of the student's own school."))
+                return chosen
+
+        return StudentForm
+
+    @admin.display(description=_("login ID"), ordering="user__username")
+    def login_id_display(self, obj: Student) -> str:
+        return obj.login_id
+
+    @admin.display(description=_("level"), ordering="school_class__level")
+    def level_display(self, obj: Student) -> str:
+        return obj.school_class.get_level_display() if obj.school_class_id else "–"
+
+    @admin.display(description=_("challenge answers"))
+    def answer_status(self, obj: Student) -> str:
+        count = getattr(obj, "n_answers", None)
+        if count is None:  # an object not from get_queryset
+            count = ChallengeAnswer.objects.filter(user_id=obj.user_id).count()
+            school_set = ChallengeAnswer.objects.filter(user_id=obj.user_id, school_set=True).exists()
+        else:
+            school_set = obj.has_school_answers
+        if count < ANSWERS_NEEDED:
+            return gettext("none")
+        return gettext("set by school (card)") if school_set else gettext("own answers")
+
+    # -- URLs: the student import (accounts/admin_import.py) when present ----
+    def get_urls(self) -> list:
+        urls = super().get_urls()
+        if importlib.util.find_spec("accounts.admin_import") is not None:
+            from .admin_import import import_urls
+
+            urls = list(import_urls(self.admin_site)) + urls
+        return urls
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        extra_context = {**(extra_context or {}), "import_url": self._import_url(request)}
+        return super().changelist_view(request, extra_context)
+
+    def _import_url(self, request: HttpRequest) -> str | None:
+        if not self.has_change_permission(request):
+            return None
+        if importlib.util.find_spec("accounts.admin_import") is None:
+            return None
+        from .admin_import import import_urls
+
+        for pattern in import_urls(self.admin_site):
+            name = getattr(pattern, "name", None) or ""
+            if "import" in name and not pattern.pattern.regex.groups:
+                return reverse(f"{self.admin_site.name}:{name}")
+        return None
+
+    # -- actions -----------------------------------------------------------
+    def _confirm(self, request: HttpRequest, queryset: QuerySet, action: str, title: str, explanation: str):  # noqa: ANN202
+        """Ask before an action that changes children's accounts, as Django's
+        own delete action does; the confirming POST comes back to the action."""
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "explanation": explanation,
+            "students": queryset.select_related("user", "school_class"),
+            "action": action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/accounts/student/confirm_action.html", context)
+
+    @admin.action(description=_("Issue temporary password"), permissions=["change"])
+    def issue_temporary_passwords(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        count = queryset.count()
+        if count > MAX_PASSWORDS_AT_ONCE:
+            self.message_user(
+                request,
+                gettext("Choose at most %(max)d students at a time.") % {"max": MAX_PASSWORDS_AT_ONCE},
+                messages.ERROR,
+            )
+            return None
+        if request.POST.get("confirm") != "yes":
+            return self._confirm(
+                request,
+                queryset,
+                "issue_temporary_passwords",
+                gettext("Issue temporary passwords"),
+                gettext(
+                    "Each child below gets a new temporary password and must choose their own at the next "
+                    "sign-in. Their current password stops working and they are signed out everywhere."
+                ),
+            )
+        issued = []
+        # All or nothing: the page shows passwords only if every one was saved.
+        with transaction.atomic():
+            for student in queryset.select_related("user", "school_class").order_by("school_class__name", "full_name"):
+                password = issue_temporary_password(student.user, request=request, actor=request.user, channel="it")
+                issued.append({"student": student, "password": password})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Temporary passwords"),
+            "issued": issued,
+            "opts": self.model._meta,
+        }
+        # Shown once: never cached, never stored; the page says so.
+        response = TemplateResponse(request, "admin/accounts/student/temporary_passwords.html", context)
+        add_never_cache_headers(response)
+        patch_cache_control(response, no_store=True)
+        return response
+
+    @admin.action(description=_("Clear challenge answers"), permissions=["change"])
+    def clear_challenge_answers(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        if request.POST.get("confirm") != "yes":
+            return self._confirm(
+                request,
+                queryset,
+                "clear_challenge_answers",
+                gettext("Clear challenge answers"),
+                gettext(
+                    "The challenge answers of each child below are deleted. They cannot reset their password by "
+                    "themselves until they set new answers (Primary 4–6) or get a new card (Primary 2–3)."
+                ),
+            )
+        cleared = 0
+        with transaction.atomic():
+            for student in queryset.select_related("user"):
+                removed = clear_answers(student.user)
+                audit.record(
+                    request, "answers.cleared", target=student.login_id, school=student.school_id, removed=removed
+                )
+                cleared += 1
+        self.message_user(
+            request,
+            ngettext(
+                "Cleared the challenge answers of %(n)d student.",
+                "Cleared the challenge answers of %(n)d students.",
+                cleared,
+            )
+            % {"n": cleared},
+            messages.SUCCESS,
+        )
+        return None
+
+    @admin.action(description=_("Unlock sign-in and self-service reset"), permissions=["change"])
+    def unlock_students(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = 0
+        for student in queryset.select_related("user"):
+            key = normalise_login_id(student.user.username)
+            signin, reset = unlock_signin(key), unlock_reset(key)
+            audit.record(
+                request,
+                "lockout.unlocked",
+                target=student.login_id,
+                school=student.school_id,
+                signin_records=signin,
+                reset_records=reset,
+            )
+            count += 1
+        self.message_user(
+            request,
+            ngettext("Unlocked %(n)d student.", "Unlocked %(n)d students.", count) % {"n": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Rename login ID"), permissions=["change"])
+    def rename_login_id(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        students = list(queryset.select_related("user", "school_class")[:2])
+        if len(students) != 1:
+            self.message_user(request, gettext("Choose exactly one student to rename."), messages.ERROR)
+            return None
+        student = students[0]
+        if importlib.util.find_spec("accounts.login_ids") is None:
+            self.message_user(request, gettext("Renaming login IDs is not available yet."), messages.ERROR)
+            return None
+        from .login_ids import rename_login_id
+
+        form = RenameLoginIdForm(request.POST if "new_login_id" in request.POST else None)
+        if form.is_valid():
+            old = student.login_id
+            try:
+                with transaction.atomic():
+                    rename_login_id(
+                        student,
+                        normalise_login_id(form.cleaned_data["new_login_id"]),
+                        request=request,
+                        actor=request.user,
+                    )
+            except ValidationError as e:
+                form.add_error("new_login_id", e)
+            else:
+                student.user.refresh_from_db()
+                self.message_user(
+                    request,
+                    gettext("Renamed %(old)s to %(new)s.") % {"old": old, "new": student.login_id},
+                    messages.SUCCESS,
+                )
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Rename login ID"),
+            "student": student,
+            "form": form,
+            "action": "rename_login_id",
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/accounts/student/rename_login_id.html", context)
+
+
+# --- users -----------------------------------------------------------------------
+
+
+@admin.register(User)
+class UserAdmin(SchoolScopedAdmin, DjangoUserAdmin):
+    """A user is in a school through their student or teacher profile. ICT
+    admins may change the students and form teachers of their school, never
+    staff accounts, permissions or groups."""
+
+    list_display = ["username", "first_name", "last_name", "role", "school_name", "is_active", "must_change_password"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "must_change_password"]
+    list_select_related = ["student__school", "teacher__school"]
+    show_full_result_count = False
+    search_fields = ["^username", "first_name", "last_name"]
+
+    def scope_queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if sees_all_schools(request.user):
+            return queryset
+        school_id = admin_school_id(request.user)
+        if school_id is None:
+            return queryset.none()
+        return queryset.filter(Q(student__school_id=school_id) | Q(teacher__school_id=school_id))
+
+    def get_fieldsets(self, request: HttpRequest, obj: User | None = None):  # noqa: ANN201
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            fieldsets = [*fieldsets, (_("Student MIMS"), {"fields": ["must_change_password"]})]
+        return fieldsets
+
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str]:
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not sees_all_schools(request.user):
+            readonly += ["is_staff", "is_superuser", "groups", "user_permissions", "last_login", "date_joined"]
+        return readonly
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A new account needs a student or teacher profile to belong to a school.
+        return sees_all_schools(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        if obj is not None and not sees_all_schools(request.user) and (obj.is_staff or obj.is_superuser):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        return sees_all_schools(request.user) and super().has_delete_permission(request, obj)
+
+    @admin.display(description=_("role"))
+    def role(self, obj: User) -> str:
+        if obj.is_superuser:
+            return gettext("MOE IT")
+        if hasattr(obj, "student"):
+            return gettext("student")
+        if hasattr(obj, "teacher"):
+            return gettext("ICT admin") if obj.is_staff else gettext("teacher")
+        return "–"
+
+    @admin.display(description=_("school"))
+    def school_name(self, obj: User) -> str:
+        profile = getattr(obj, "student", None) or getattr(obj, "teacher", None)
+        return str(profile.school) if profile is not None else "–"
+
+
+# --- audit log -------------------------------------------------------------------
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(SchoolScopedAdmin, admin.ModelAdmin):
+    """Read-only for everyone, superusers included; the database refuses
+    changes too (PostgreSQL trigger, see the migration)."""
+
+    list_display = ["created", "action", "outcome", "actor_label", "target", "school", "ip", "details"]
+    list_filter = ["school", ActionFilter, "outcome", ActorFilter, DateRangeFilter]
+    list_select_related = ["school"]
+    search_fields = ["target", "actor_label"]
+    show_full_result_count = False
+    list_per_page = 100
+    actions = ["export_csv"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False
+
+    def get_urls(self) -> list:
+        export = self.admin_site.admin_view(self.export_view)
+        return [path("export/", export, name="accounts_auditevent_export"), *super().get_urls()]
+
+    @admin.action(description=_("Export selected events as CSV"), permissions=["view"])
+    def export_csv(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+        return self._csv(request, queryset)
+
+    def export_view(self, request: HttpRequest) -> HttpResponse:
+        """The events of the current filters and search, as CSV."""
+        if not self.has_view_permission(request):
+            return HttpResponse(status=403)
+        try:
+            changelist = self.get_changelist_instance(request)
+        except admin.options.IncorrectLookupParameters:
+            return HttpResponseRedirect(reverse("admin:accounts_auditevent_changelist"))
+        return self._csv(request, changelist.get_queryset(request))
+
+    def _csv(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+        audit.record(request, "audit.exported", school=admin_school_id(request.user))
+        rows = (
+            [
+                timezone.localtime(e.created).isoformat(timespec="seconds"),
+                e.action,
+                e.outcome,
+                e.actor_label,
+                e.target,
+                e.school.name if e.school_id else "",
+                e.ip or "",
+                e.user_agent,
+                e.details,
+            ]
+            for e in queryset.select_related("school").order_by("-created", "-id").iterator(chunk_size=2000)
+        )
+        header = [
+            gettext("when"), gettext("action"), gettext("outcome"), gettext("actor"), gettext("target"),
+            gettext("school"), gettext("IP address"), gettext("user agent"), gettext("details"),
+        ]  # fmt: skip
+        return csv_response("audit-events.csv", header, rows)

@@ -1,0 +1,189 @@
+"""Keep every admin page, filter, search, autocomplete, inline and action of a
+school ICT admin inside their own school.
+
+MOE IT are superusers and see every school. A school ICT admin is a staff user
+with a :class:`~accounts.models.Teacher` profile; they see the rows of
+``request.user.teacher.school`` only. Any other staff user sees nothing.
+
+Use :class:`SchoolScopedAdmin` as the first base of every ``ModelAdmin`` (and
+of inlines) whose rows belong to a school, and name the path from the model to
+its :class:`~accounts.models.School` in ``school_path``::
+
+    from accounts.admin_scoping import SchoolScopedAdmin
+
+    @admin.register(ResetRequest)
+    class ResetRequestAdmin(SchoolScopedAdmin, admin.ModelAdmin):
+        school_path = "student__school"       # ResetRequest -> Student -> School
+
+    class ChallengeAnswerInline(SchoolScopedAdmin, admin.TabularInline):
+        model = ChallengeAnswer
+        school_path = "user__student__school"
+
+What the mixin then does for you:
+
+* ``get_queryset`` keeps only the admin's school, so the changelist, actions
+  (Django runs them on the changelist queryset), exports built on
+  ``get_queryset``, autocomplete (it asks the remote model's admin) and
+  ``get_object`` are all scoped. A guessed URL for another school's object
+  answers exactly like a missing object: 404 (see
+  ``_get_obj_does_not_exist_redirect`` below).
+* ``formfield_for_foreignkey``/``formfield_for_manytomany`` offer only rows the
+  admin may see: a related model registered with a scoped admin is limited by
+  that admin's scope; ``School`` itself is limited to the admin's school.
+* Relational ``list_filter`` entries given as plain field names get a filter
+  whose choices are scoped the same way (no other school's classes in the
+  sidebar).
+* ``has_view/change/delete_permission(request, obj)`` say no for an object
+  outside the scope.
+
+Rows shared by all schools (the challenge question bank) set
+``school_path = None``: they are not filtered, and permissions decide who may
+change them. A model whose school is not one lookup path (a ``User`` is in a
+school through their student *or* teacher profile) overrides
+:meth:`SchoolScopedAdmin.scope_queryset`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.admin.filters import RelatedFieldListFilter
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.http import Http404, HttpRequest
+
+from .models import School
+
+
+def admin_school_id(user: Any) -> int | None:
+    """The school an ICT admin administers; None for MOE IT and for anyone else."""
+    if user.is_superuser:
+        return None
+    teacher = getattr(user, "teacher", None) if user.is_authenticated else None
+    return teacher.school_id if teacher is not None and user.is_staff else None
+
+
+def sees_all_schools(user: Any) -> bool:
+    return bool(user.is_active and user.is_superuser)
+
+
+def scope_model_queryset(
+    request: HttpRequest, queryset: models.QuerySet, admin_site: admin.AdminSite
+) -> models.QuerySet:
+    """Scope any queryset by the admin registered for its model.
+
+    Used for the choices of related fields and filters. ``School`` is scoped to
+    the admin's own school; a model registered with a scoped admin by that
+    admin's rule; other models are left alone (their admin's permissions apply).
+    """
+    model = queryset.model
+    if model is School:
+        return _scope_by_path(request.user, queryset, "pk")
+    model_admin = admin_site._registry.get(model)
+    if isinstance(model_admin, SchoolScopedAdmin):
+        return model_admin.scope_queryset(request, queryset)
+    return queryset
+
+
+def _scope_by_path(user: Any, queryset: models.QuerySet, school_path: str | None) -> models.QuerySet:
+    if school_path is None or sees_all_schools(user):
+        return queryset
+    school_id = admin_school_id(user)
+    if school_id is None:
+        return queryset.none()
+    return queryset.filter(**{school_path: school_id})
+
+
+class ScopedRelatedFieldListFilter(RelatedFieldListFilter):
+    """A related-field filter offering only the related rows the admin may see."""
+
+    def field_choices(self, field, request, model_admin):  # noqa: ANN001
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        related = field.remote_field.model._default_manager.all()
+        allowed = scope_model_queryset(request, related, model_admin.admin_site)
+        return field.get_choices(
+            include_blank=False, limit_choices_to={"pk__in": allowed.values("pk")}, ordering=ordering
+        )
+
+
+class SchoolScopedAdmin:
+    """Mixin for ModelAdmin and InlineModelAdmin; see the module docstring."""
+
+    #: Lookup path from the model to its School ("school", "student__school",
+    #: "pk" for School itself), or None for rows shared by every school.
+    school_path: str | None = "school"
+
+    # -- the one rule ---------------------------------------------------
+    def scope_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> models.QuerySet:
+        """Only the rows ``request.user`` may see. Override for unusual paths."""
+        return _scope_by_path(request.user, queryset, self.school_path)
+
+    def is_in_scope(self, request: HttpRequest, obj: models.Model) -> bool:
+        if obj.pk is None or self.school_path is None or sees_all_schools(request.user):
+            return True
+        return self.scope_queryset(request, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+    # -- querysets --------------------------------------------------------
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return self.scope_queryset(request, super().get_queryset(request))
+
+    def get_search_results(self, request: HttpRequest, queryset: models.QuerySet, search_term: str):  # noqa: ANN201
+        # Autocomplete calls this on the remote admin's get_queryset (already
+        # scoped); scoping again is idempotent and guards subclasses that
+        # build their own base queryset.
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return self.scope_queryset(request, queryset), may_have_duplicates
+
+    # -- form fields ------------------------------------------------------
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # noqa: ANN001, ANN003, ANN201
+        if "queryset" not in kwargs:
+            kwargs["queryset"] = self._related_choices(db_field, request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):  # noqa: ANN001, ANN003, ANN201
+        if "queryset" not in kwargs:
+            kwargs["queryset"] = self._related_choices(db_field, request)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _related_choices(self, db_field: models.Field, request: HttpRequest) -> models.QuerySet:
+        # Keep the related admin's ordering, as Django's own formfield does.
+        queryset = self.get_field_queryset(None, db_field, request)
+        if queryset is None:
+            queryset = db_field.remote_field.model._default_manager.all()
+        return scope_model_queryset(request, queryset, self.admin_site)
+
+    # -- filters ----------------------------------------------------------
+    def get_list_filter(self, request: HttpRequest):  # noqa: ANN201
+        scoped = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str) and self._is_relation_path(entry):
+                entry = (entry, ScopedRelatedFieldListFilter)
+            scoped.append(entry)
+        return scoped
+
+    def _is_relation_path(self, path: str) -> bool:
+        try:
+            field = get_fields_from_path(self.model, path)[-1]
+        except (FieldDoesNotExist, NotRelationField):
+            return False
+        return bool(getattr(field, "is_relation", False)) and field.remote_field is not None
+
+    # -- permissions ------------------------------------------------------
+    def has_view_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return super().has_view_permission(request, obj) and (obj is None or self.is_in_scope(request, obj))
+
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return super().has_change_permission(request, obj) and (obj is None or self.is_in_scope(request, obj))
+
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and (obj is None or self.is_in_scope(request, obj))
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):  # noqa: ANN001, ANN201
+        # Django redirects to the index with "… with ID “x” doesn't exist" for
+        # a missing object. Another school's object is missing from the scoped
+        # queryset too; answer both with a plain 404 so that nothing, not even
+        # a message, tells a guessed URL apart.
+        raise Http404
+
