@@ -99,6 +99,9 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "sspr",
+    "helpdesk",
+    "django_tasks_db",
+    "batches",
 ]
 
 MIDDLEWARE = [
@@ -218,12 +221,24 @@ MIMS_MAX_UPLOAD_BYTES = envint("MIMS_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
-EMAIL_PORT = envint("EMAIL_PORT", "25")
-EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD") or ""
-EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
+# Django 6.1 configures e-mail through MAILERS. Console by default; set
+# EMAIL_HOST (and friends) to send through an SMTP relay.
+if os.getenv("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.getenv("EMAIL_HOST"),
+                "port": envint("EMAIL_PORT", "587"),
+                "username": os.getenv("EMAIL_HOST_USER", ""),
+                "password": envsecret("EMAIL_HOST_PASSWORD") or "",
+                "use_tls": envbool("EMAIL_USE_TLS", "true"),
+                "timeout": 10,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Student MIMS <no-reply@mims.example.edu.sg>")
 
 # --- Student MIMS ---------------------------------------------------------
@@ -252,6 +267,14 @@ RATELIMIT_VIEW = "accounts.views.ratelimited"
 # Trust X-Forwarded-For only behind a known proxy (set NUM_PROXIES=1 there).
 MIMS_NUM_PROXIES = envint("MIMS_NUM_PROXIES", "0")
 
+# Reset requests (the public form at /request-reset/). A family or a class
+# sends a handful a day; 10 per hour from one address lets a teacher help a
+# few children from one school laptop and stops one machine from flooding the
+# form teachers' inboxes. Status look-ups are cheap, but their limit also keeps
+# reference codes (31^8) unguessable.
+MIMS_REQUEST_RATE_PER_IP = os.getenv("MIMS_REQUEST_RATE_PER_IP", "10/h")
+MIMS_REQUEST_STATUS_RATE_PER_IP = os.getenv("MIMS_REQUEST_STATUS_RATE_PER_IP", "30/10m")
+
 # Self-service reset (SSPR).
 MIMS_SSPR_FAILURE_LIMIT = envint("MIMS_SSPR_FAILURE_LIMIT", "5")
 MIMS_SSPR_LOCK_MINUTES = envint("MIMS_SSPR_LOCK_MINUTES", "60")
@@ -265,3 +288,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Background batches (cards, slips): a persistent queue in the database,
+# worked by `manage.py db_worker` (`make run` starts one beside the server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Hash answers and passwords in this many processes: Argon2 is the slow part of
+# a batch, so every core works on it (1 = hash in the worker process itself).
+MIMS_BATCH_HASH_WORKERS = envint("MIMS_BATCH_HASH_WORKERS", str(os.cpu_count() or 1))
+# A printable file is kept until first downloaded or this long, whichever first.
+MIMS_BATCH_FILE_HOURS = envint("MIMS_BATCH_FILE_HOURS", "24")

@@ -44,15 +44,15 @@ def questions(request: HttpRequest) -> HttpResponse:
         flows.end(request.session)
         return render(request, "sspr/locked.html", _flow_ctx("questions"))
     form = AnswersForm(request, flows.questions(flow), request.POST or None)
+    mismatch = False
     if request.method == "POST" and form.is_valid():
         if flows.verify(request, flow, form.answers()):
             return redirect("sspr:password")
         if locks.is_reset_locked(flow.login_key):
             flows.end(request.session)
             return render(request, "sspr/locked.html", _flow_ctx("questions"))
-        form = AnswersForm(request, flows.questions(flow))  # empty the boxes
-        form.add_error(None, _("Those answers do not match. Check the spelling and try again."))
-    return render(request, "sspr/questions.html", _flow_ctx("questions", form=form))
+        form, mismatch = AnswersForm(request, flows.questions(flow)), True  # empty boxes, one message
+    return render(request, "sspr/questions.html", _flow_ctx("questions", form=form, mismatch=mismatch))
 
 
 @sensitive_post_parameters("new_password1", "new_password2")

@@ -1,0 +1,134 @@
+import pytest
+
+from accounts.models import AuditEvent
+from sspr.answers import answer_status, normalise_answer
+from sspr.models import ChallengeAnswer, ChallengeQuestion
+from tests import factories
+
+from .helpers import give_answers
+
+
+def form(q=(1, 2, 3), a=("blue bunny", "ah ma", "fried rice"), **extra):
+    data = {}
+    for i, (question, answer) in enumerate(zip(q, a, strict=True), 1):
+        data[f"question_{i}"] = question
+        data[f"answer_{i}"] = answer
+    return {**data, **extra}
+
+
+@pytest.fixture
+def qids(db):
+    return list(ChallengeQuestion.objects.filter(for_cards=False).values_list("pk", flat=True)[:4])
+
+
+@pytest.mark.django_db
+class TestFirstSignIn:
+    def test_a_temporary_password_must_be_changed_first(self, client, student):
+        student.user.set_temporary_password("bamo-tize-47")
+        student.user.save()
+        r = client.post("/login/", {"username": student.user.username, "password": "bamo-tize-47"})
+        assert client.get(r["Location"])["Location"] == "/account/password/"
+        assert client.get("/sspr/setup/")["Location"] == "/account/password/"
+        r = client.get("/account/password/")
+        assert b"Make your own password" in r.content and b"old_password" not in r.content
+        r = client.post("/account/password/", {"new_password1": "rainbow42go", "new_password2": "rainbow42go"})
+        assert r["Location"] == "/sspr/setup/"  # a P5 child sets up questions next
+        student.user.refresh_from_db()
+        assert not student.user.must_change_password
+        assert AuditEvent.objects.filter(action="password.change").exists()
+
+    def test_a_p5_child_must_set_up_questions_before_going_on(self, client, student, qids):
+        client.force_login(student.user)
+        assert client.get("/account/")["Location"] == "/sspr/setup/"
+        r = client.get("/sspr/setup/")
+        assert b"Before you go on" in r.content and b"current_password" not in r.content
+        r = client.post("/sspr/setup/", form(qids[:3]))
+        assert r["Location"] == "/account/"
+        assert answer_status(student.user) == "own"
+        page = client.get("/account/").content.decode()
+        for q in ChallengeQuestion.objects.filter(pk__in=qids[:3]):
+            assert q.text in page
+        assert "blue bunny" not in page
+
+    def test_a_p5_child_with_school_set_answers_must_set_their_own(self, client, student):
+        give_answers(student.user, school_set=True)
+        client.force_login(student.user)
+        assert client.get("/account/")["Location"] == "/sspr/setup/"
+
+    def test_a_p2_child_with_a_card_is_not_forced_but_may_change(self, client, p2_student, qids):
+        give_answers(p2_student.user, school_set=True)
+        client.force_login(p2_student.user)
+        r = client.get("/account/")
+        assert r.status_code == 200 and b"card in your student handbook" in r.content
+        r = client.post("/sspr/setup/", form(qids[:3]))  # no password: refused
+        assert r.status_code == 200 and answer_status(p2_student.user) == "school"
+        r = client.post("/sspr/setup/", form(qids[:3], current_password=factories.PASSWORD))
+        assert r["Location"] == "/account/" and answer_status(p2_student.user) == "own"
+
+    def test_changing_own_answers_asks_for_the_password_again(self, client, student, qids):
+        give_answers(student.user)
+        client.force_login(student.user)
+        r = client.post("/sspr/setup/", form(qids[1:4], current_password="wrong-one1"))
+        assert b"That is not your password" in r.content
+        r = client.post("/sspr/setup/", form(qids[1:4], current_password=factories.PASSWORD))
+        assert r["Location"] == "/account/"
+        assert set(ChallengeAnswer.objects.filter(user=student.user).values_list("question", flat=True)) == set(
+            qids[1:4]
+        )
+        assert AuditEvent.objects.filter(action="answers.set").count() == 1
+
+    def test_staff_have_no_challenge_questions(self, client, form_teacher):
+        client.force_login(form_teacher.user)
+        assert client.get("/sspr/setup/").status_code == 404
+
+
+@pytest.mark.django_db
+class TestAnswerRules:
+    @pytest.fixture(autouse=True)
+    def _signed_in(self, client, student):
+        client.force_login(student.user)
+
+    @pytest.mark.parametrize(
+        "answers, message",
+        [
+            (("ab", "ah ma", "fried rice"), b"3 to 40 letters"),
+            (("x" * 41, "ah ma", "fried rice"), b"3 to 40 letters"),
+            (("   ", "ah ma", "fried rice"), b"3 to 40 letters"),
+            (("Tiger ", "tiger", "fried rice"), b"three different answers"),
+            (("ali baba", "ah ma", "fried rice"), b"Do not use your name"),
+            (("Raihan", "ah ma", "fried rice"), b"Do not use your name"),
+        ],
+    )
+    def test_it_refuses_bad_answers(self, client, student, qids, answers, message):
+        r = client.post("/sspr/setup/", form(qids[:3], answers))
+        assert r.status_code == 200
+        assert message in r.content
+        assert not ChallengeAnswer.objects.filter(user=student.user).exists()
+
+    def test_it_refuses_the_same_question_twice(self, client, student, qids):
+        r = client.post("/sspr/setup/", form((qids[0], qids[0], qids[1])))
+        assert b"three different questions" in r.content
+
+    def test_it_refuses_an_answer_that_repeats_the_question(self, client, student, qids):
+        question = ChallengeQuestion.objects.get(pk=qids[0])
+        r = client.post("/sspr/setup/", form(qids[:3], (question.text, "ah ma", "fried rice")))
+        assert b"Do not copy the question" in r.content
+
+    def test_it_refuses_an_inactive_or_card_question(self, client, student, qids):
+        card = ChallengeQuestion.objects.filter(for_cards=True).first()
+        r = client.post("/sspr/setup/", form((card.pk, qids[1], qids[2])))
+        assert b"Select a valid choice" in r.content
+
+    def test_it_stores_only_argon2_hashes_of_normalised_answers(self, client, student, qids, argon2):
+        client.post("/sspr/setup/", form(qids[:3], ("  Ｂlue   BUNNY ", "ah ma", "fried rice")))
+        stored = ChallengeAnswer.objects.get(user=student.user, question_id=qids[0])
+        assert stored.answer_hash.startswith("argon2$argon2id$")
+        from django.contrib.auth.hashers import check_password
+
+        assert check_password("blue bunny", stored.answer_hash)
+
+
+def test_normalising_answers():
+    assert normalise_answer("  Tiger\u3000 King ") == "tiger king"
+    assert normalise_answer("ＴＩＧＥＲ") == "tiger"
+    assert normalise_answer("Straße") == "strasse"
