@@ -140,3 +140,11 @@ class TestSharedSchoolAddress:
         assert b"Too many tries from this computer" in r.content
         # Another address is not affected.
         assert sign_in(client, student.user.username, ip="10.0.0.2").status_code == 302
+
+
+@pytest.mark.django_db
+@override_settings(AXES_COOLOFF_TIME=__import__("datetime").timedelta(minutes=30))
+def test_the_lock_page_says_how_long_to_wait(client, student):
+    for _ in range(5):
+        r = sign_in(client, student.user.username, "wrong-guess9")
+    assert b"Wait 30 minutes" in r.content
