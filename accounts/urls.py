@@ -8,5 +8,4 @@ urlpatterns = [
     path("logout/", views.logout, name="logout"),
     path("account/", views.account, name="account"),
     path("account/password/", views.password_change, name="password_change"),
-    path("request-reset/", views.home, name="request_reset"),  # replaced by the reset-request issue
 ]
