@@ -1,0 +1,201 @@
+"""Every registered model admin, walked as a school ICT admin."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.test import RequestFactory
+from django.urls import reverse
+
+from accounts.admin_scoping import SchoolScopedAdmin
+from accounts.models import AuditEvent, School, SchoolClass, Student, Teacher, User
+from sspr.models import ChallengeQuestion
+
+from .conftest import OTHER_MARK
+
+# Rows shared by every school (school_path = None): visible, not editable.
+SHARED = {ChallengeQuestion}
+
+
+def _url(model, view: str, *args) -> str:  # noqa: ANN001
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def _other_object(model, other):  # noqa: ANN001, ANN202
+    """The other school's object of this model, for the known models."""
+    return {
+        School: other["school"],
+        SchoolClass: other["class"],
+        Student: other["student"],
+        Teacher: other["teacher"],
+        User: other["user"],
+        AuditEvent: other["event"],
+    }.get(model)
+
+
+@pytest.mark.django_db
+class TestEveryModelAdmin:
+    @pytest.fixture(autouse=True)
+    def _data(self, client, school_ict_admin, student, form_teacher, own_event, other):
+        self.client, self.other = client, other
+        client.force_login(school_ict_admin.user)
+
+    def _is_scoped(self, model) -> bool:  # noqa: ANN001
+        return isinstance(admin.site._registry[model], SchoolScopedAdmin)
+
+    def test_it_scopes_every_admin_an_ict_admin_may_open(self, school_ict_admin):
+        user = User.objects.get(pk=school_ict_admin.user_id)  # fresh permission cache
+        for model, model_admin in admin.site._registry.items():
+            opts = model._meta
+            if not self._is_scoped(model):
+                # Not about one school (groups, task results): ICT admins get no permission on it.
+                assert not user.has_module_perms(opts.app_label) or not any(
+                    user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+                    for action in ("view", "change", "add", "delete")
+                ), f"{model.__name__} admin is not school-scoped but ICT admins may open it"
+                continue
+            if model in SHARED:
+                assert model_admin.school_path is None
+            else:
+                assert model_admin.school_path is not None or type(model_admin).scope_queryset is not (
+                    SchoolScopedAdmin.scope_queryset
+                ), f"{model.__name__} admin scopes nothing"
+
+    def test_it_shows_no_other_school_rows_on_any_changelist(self):
+        checked = 0
+        for model in admin.site._registry:
+            response = self.client.get(_url(model, "changelist"))
+            if response.status_code == 403:
+                # No permission on it at all (not about one school, or its app
+                # has not granted the ICT admin role any): nothing can leak.
+                continue
+            assert self._is_scoped(model)
+            assert response.status_code == 200, model
+            assert OTHER_MARK not in response.content.decode(), f"{model.__name__} changelist leaks"
+            checked += 1
+        assert checked >= 7
+
+    def test_it_answers_another_schools_object_like_a_missing_one(self):
+        for model in admin.site._registry:
+            obj = _other_object(model, self.other)
+            if obj is None:
+                continue
+            for view in ("change", "delete", "history"):
+                theirs = self.client.get(_url(model, view, obj.pk))
+                missing = self.client.get(_url(model, view, 987654321))
+                assert theirs.status_code == missing.status_code, (model, view, theirs.status_code)
+                assert theirs.content == missing.content, (model, view)
+                # 404, or 403 where the role may not delete such objects at all.
+                assert theirs.status_code == 404 or (view == "delete" and theirs.status_code == 403), (model, view)
+            assert OTHER_MARK not in self.client.get(_url(model, "change", obj.pk)).content.decode()
+
+    def test_it_refuses_posts_to_another_schools_object(self):
+        student = self.other["student"]
+        response = self.client.post(
+            _url(Student, "change", student.pk), {"full_name": "Hacked", "student_ref": "X", "school_class": ""}
+        )
+        assert response.status_code == 404
+        student.refresh_from_db()
+        assert student.full_name.startswith(OTHER_MARK)
+
+    def test_it_shows_other_school_rows_to_moe_it(self, moe_it):
+        # The walk above could fail: a superuser sees the marked rows.
+        self.client.force_login(moe_it)
+        for model in (School, SchoolClass, Student, Teacher, User, AuditEvent):
+            body = self.client.get(_url(model, "changelist")).content.decode()
+            assert OTHER_MARK in body, model
+        assert self.client.get(_url(Student, "change", self.other["student"].pk)).status_code == 200
+
+
+@pytest.mark.django_db
+class TestSearchAndAutocomplete:
+    @pytest.fixture(autouse=True)
+    def _data(self, client, school_ict_admin, student, other):
+        self.client, self.other = client, other
+        client.force_login(school_ict_admin.user)
+
+    def test_it_finds_own_students_and_not_others(self, student):
+        found = self.client.get(_url(Student, "changelist"), {"q": "muhammad"})
+        assert student.full_name in found.content.decode()
+        for term in (OTHER_MARK, OTHER_MARK.lower(), f"5 {OTHER_MARK}"):
+            body = self.client.get(_url(Student, "changelist"), {"q": term}).content.decode()
+            assert "0 students" in body and "Lee Kah Wee" not in body, term
+
+    def test_it_scopes_autocomplete(self, student, form_teacher):
+        url = reverse("admin:autocomplete")
+        params = {"app_label": "accounts", "model_name": "teacher", "field_name": "user"}
+        mine = self.client.get(url, {**params, "term": "ms_tan"}).json()
+        assert [r["text"] for r in mine["results"]] == ["ms_tan"]
+        theirs = self.client.get(url, {**params, "term": OTHER_MARK.lower()}).json()
+        assert theirs["results"] == []
+
+    def test_it_scopes_filter_choices(self, p5_class):
+        body = self.client.get(_url(Student, "changelist")).content.decode()
+        assert "5 Courage" in body
+        assert f"5 {OTHER_MARK}" not in body
+        teacher_page = self.client.get(_url(Teacher, "changelist")).content.decode()
+        assert OTHER_MARK not in teacher_page
+
+    def test_it_ignores_a_filter_for_another_schools_class(self):
+        response = self.client.get(_url(Student, "changelist"), {"class": self.other["class"].pk})
+        assert response.status_code == 200
+        assert OTHER_MARK not in response.content.decode()
+
+    def test_it_offers_only_own_school_choices_in_forms(self, school, form_teacher):
+        model_admin = admin.site._registry[Teacher]
+        request = RequestFactory().get("/")
+        request.user = form_teacher.user.__class__.objects.get(username="ict_admin")
+        form = model_admin.get_form(request, form_teacher)(instance=form_teacher)
+        assert list(form.fields["school"].queryset) == [school]
+        assert self.other["class"] not in form.fields["form_classes"].queryset
+        assert self.other["user"] not in form.fields["user"].queryset
+
+    def test_it_refuses_another_schools_class_on_save(self, form_teacher):
+        response = self.client.post(
+            _url(Teacher, "change", form_teacher.pk),
+            {"user": form_teacher.user_id, "school": form_teacher.school_id, "form_classes": [self.other["class"].pk]},
+        )
+        assert response.status_code == 200  # the form again, with an error
+        assert "Select a valid choice" in response.content.decode()
+        assert not form_teacher.form_classes.filter(pk=self.other["class"].pk).exists()
+
+
+@pytest.mark.django_db
+class TestRoleLimits:
+    def test_it_lets_no_ict_admin_add_a_school(self, client, school_ict_admin):
+        client.force_login(school_ict_admin.user)
+        assert client.get(_url(School, "add")).status_code == 403
+
+    def test_it_lets_no_ict_admin_edit_the_question_bank(self, client, school_ict_admin):
+        question = ChallengeQuestion.objects.create(text="What is your favourite fruit?")
+        client.force_login(school_ict_admin.user)
+        assert client.get(_url(ChallengeQuestion, "changelist")).status_code == 200
+        response = client.post(_url(ChallengeQuestion, "change", question.pk), {"text": "Changed", "order": 0})
+        assert response.status_code == 403
+        question.refresh_from_db()
+        assert question.text == "What is your favourite fruit?"
+
+    def test_it_keeps_staff_accounts_out_of_an_ict_admins_reach(self, client, school_ict_admin, school):
+        from tests import factories
+
+        colleague = factories.make_teacher(school, username="other_ict", ict_admin=True)
+        client.force_login(school_ict_admin.user)
+        response = client.post(
+            reverse("admin:accounts_user_change", args=[colleague.user_id]),
+            {"username": "other_ict", "is_superuser": "on"},
+        )
+        assert response.status_code == 403
+        colleague.user.refresh_from_db()
+        assert not colleague.user.is_superuser
+
+    def test_it_shows_nothing_to_staff_without_a_school(self, client, db):
+        from tests import factories
+
+        stray = User.objects.create_user("stray_staff", password=factories.PASSWORD, is_staff=True)
+        stray.groups.add(Group.objects.get(name="School ICT admin"))
+        school = factories.make_school()
+        factories.make_student(factories.make_class(school), f"{OTHER_MARK} Child")
+        client.force_login(stray)
+        body = client.get(_url(Student, "changelist")).content.decode()
+        assert OTHER_MARK not in body
