@@ -17,13 +17,13 @@ passing the file's login ID overrides as ``taken`` so they are locked too.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -37,8 +37,6 @@ from .usernames import MAX_LOCAL_PART, is_valid_base, is_valid_username, normali
 # … — and equal those of any other base whose numbered IDs could coincide with
 # these. That one key serves as lock key and as the prefix to query.
 _KEY_LENGTH = MAX_LOCAL_PART - 14
-# SQLite's parser refuses expressions deeper than 1000 ORs; stay well below.
-_QUERY_CHUNK = 400
 _NUMBERED = re.compile(r"(.+)_([1-9][0-9]*)", re.ASCII)
 
 
@@ -58,8 +56,8 @@ def allocate_usernames(bases: list[str], taken: Iterable[str] | None = None) -> 
 
     ``taken`` holds IDs that must not be handed out (overrides in the same
     file, IDs allocated earlier in the batch); they are locked as well.
-    Must be called inside ``transaction.atomic()``. Queries: one for the locks
-    (PostgreSQL) and one per 400 distinct bases.
+    Must be called inside ``transaction.atomic()``. Two queries whatever the
+    batch size: one for the locks (PostgreSQL only), one to look.
     """
     if not connection.in_atomic_block:
         raise transaction.TransactionManagementError(
@@ -77,22 +75,16 @@ def allocate_usernames(bases: list[str], taken: Iterable[str] | None = None) -> 
     by_key: dict[str, list[str]] = {}
     for base in distinct:
         by_key.setdefault(_key(base), []).append(base)
-    for name in unsaved:
+    for name in unsaved | _saved_usernames_like(distinct):
         _mark_used(used, by_key, name)
-    for i in range(0, len(distinct), _QUERY_CHUNK):
-        chunk = distinct[i : i + _QUERY_CHUNK]
-        condition = Q(username__in=chunk)
-        for key in {_key(base) for base in chunk}:
-            condition |= _starts_with(key)
-        for name in User.objects.filter(condition).values_list("username", flat=True):
-            _mark_used(used, by_key, name)
 
     result = []
+    lowest: dict[str, int] = dict.fromkeys(distinct, 0)  # every number below it is in use
     for base in bases:
-        n = 0
+        n = lowest[base]
         while n in used[base]:
             n += 1
-        used[base].add(n)
+        lowest[base] = n + 1
         result.append(with_suffix(base, n))
     return result
 
@@ -181,13 +173,42 @@ def _mark_used(used: dict[str, set[int]], by_key: dict[str, list[str]], name: st
                 used[base].add(n)
 
 
-def _starts_with(prefix: str) -> Q:
-    if connection.vendor == "sqlite":
-        # SQLite's LIKE ignores case and so cannot use the username index; a
-        # range over the same prefix can (its default collation is bytewise).
-        return Q(username__gte=prefix, username__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1))
-    # PostgreSQL: Django gives unique CharFields a varchar_pattern_ops index for LIKE 'prefix%'.
-    return Q(username__startswith=prefix)
+def _saved_usernames_like(bases: list[str]) -> set[str]:
+    """Saved usernames that may be ``base`` or a numbered form of it, for all
+    ``bases`` in one query: a few extra (filtered by the caller), none missed.
+
+    Each base gives one byte-wise range, from the base (or its key, if longer)
+    up to just past its key: "tan" gives ["tan", "tan`"), which holds "tan" and
+    every "tan_…" ("`" follows "_"). A join against the list of ranges lets the
+    database walk the username index once per base, whatever the batch size.
+    """
+    if not bases:
+        return set()
+    lows = [min(base, _key(base)) for base in bases]
+    highs = [_key(base)[:-1] + chr(ord(_key(base)[-1]) + 1) for base in bases]
+    table = connection.ops.quote_name(User._meta.db_table)
+    column = connection.ops.quote_name(User._meta.get_field("username").column)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # ~>=~ and ~<~ compare byte-wise, like the varchar_pattern_ops index
+            # Django gives a unique CharField (the default collation's order
+            # would put "tan_1" outside the range).
+            cursor.execute(
+                f"SELECT u.{column} FROM unnest(%s::text[], %s::text[]) AS r(lo, hi) "  # noqa: S608 - quoted model names only
+                f"JOIN {table} AS u ON u.{column}::text ~>=~ r.lo AND u.{column}::text ~<~ r.hi",
+                [lows, highs],
+            )
+        elif connection.vendor == "sqlite":
+            # SQLite's default collation is byte-wise; its unique index serves ranges.
+            cursor.execute(
+                f"SELECT u.{column} FROM json_each(%s) AS r "  # noqa: S608 - quoted model names only
+                f"JOIN {table} AS u ON u.{column} >= json_extract(r.value, '$[0]') "
+                f"AND u.{column} < json_extract(r.value, '$[1]')",
+                [json.dumps(list(zip(lows, highs, strict=True)))],
+            )
+        else:
+            raise NotImplementedError(f"Login ID allocation does not support {connection.vendor}.")
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _lock_keys(keys: set[str]) -> None:
