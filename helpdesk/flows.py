@@ -149,7 +149,7 @@ def password_stamp(user: User) -> str:
     """Changes whenever the password does. The child page carries it, so a
     temporary password is issued only if nobody changed the password since
     the teacher looked (a second click, a second teacher)."""
-    return salted_hmac("helpdesk.password-stamp", user.password).hexdigest()[:20]
+    return salted_hmac("helpdesk.password-stamp", user.password, algorithm="sha256").hexdigest()[:20]
 
 
 @dataclass

@@ -113,9 +113,12 @@ class ResetRequestForm(forms.Form):
 class StatusForm(forms.Form):
     code = forms.CharField(
         label=_("Reference code"),
-        max_length=40,
+        # No max_length: anything too long is simply not a code, and gets the
+        # same "not found" as any other unknown code.
         help_text=_("8 letters and numbers, for example K7MX-3QPA."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "maxlength": 20}
+        ),
     )
 
     def __init__(self, *args, request: HttpRequest, **kwargs) -> None:  # noqa: ANN002, ANN003

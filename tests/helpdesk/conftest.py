@@ -3,10 +3,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 
 from accounts.models import School, Student, Teacher
-from helpdesk.models import ReferenceCode, ResetRequest
+from helpdesk.models import ReferenceCode, ResetRequest, make_code
 
 from .. import factories
 
@@ -49,8 +49,9 @@ def open_request(student: Student, **fields) -> ResetRequest:  # noqa: ANN003
     }
     defaults.update(fields)
     reset_request = ResetRequest.objects.create(**defaults)
-    ReferenceCode.objects.create(code="K7MX3QPA" if not ReferenceCode.objects.exists() else "ABCD2345",
-                                 request=reset_request)
+    # The first request made in a test has the code K7MX-3QPA.
+    code = "K7MX3QPA" if not ReferenceCode.objects.filter(code="K7MX3QPA").exists() else make_code()
+    ReferenceCode.objects.create(code=code, request=reset_request)
     return reset_request
 
 
@@ -75,9 +76,35 @@ def co_teacher(school, p5_class) -> Teacher:  # noqa: ANN001
 def ict_admin_with_perms(ict_admin: Teacher) -> Teacher:
     ict_admin.user.email = "ict@school.example"
     ict_admin.user.save()
-    ict_admin.user.user_permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="helpdesk", codename__in=["view_resetrequest", "change_resetrequest"]
-        )
-    )
+    # The group holds the permissions (accounts and helpdesk data migrations).
+    ict_admin.user.groups.add(Group.objects.get(name="School ICT admin"))
     return ict_admin
+
+
+def lock_signin(username: str) -> None:
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.create(
+        username=username, ip_address="10.0.0.1", user_agent="x", failures_since_start=5,
+        get_data="", post_data="", http_accept="", path_info="/login/",
+    )  # fmt: skip
+
+
+def lock_reset(username: str) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sspr.models import ResetLock
+
+    ResetLock.objects.create(login_key=username, failures=5, locked_until=timezone.now() + timedelta(hours=1))
+
+
+def give_answers(user, *, school_set: bool, count: int = 3) -> None:  # noqa: ANN001
+    from sspr.answers import set_answers
+    from sspr.models import ChallengeQuestion
+
+    questions = [
+        ChallengeQuestion.objects.get_or_create(text=f"Helpdesk test question {n}?")[0] for n in range(count)
+    ]
+    set_answers(user, [(q, f"answer number {n}") for n, q in enumerate(questions)], school_set=school_set)

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import pytest
+
+from helpdesk.models import ResetRequest
+
+from .conftest import open_request, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def _status(client, code: str) -> str:  # noqa: ANN001
+    response = client.get("/request-reset/status/", {"code": code})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+class TestStatus:
+    def test_it_shows_an_empty_form(self, client):
+        page = client.get("/request-reset/status/").content.decode()
+        assert 'for="id_code"' in page and "could not find" not in page
+
+    def test_it_fills_in_the_code_just_received(self, client, school, student):
+        code = submit(client, school)
+        assert code.display in client.get("/request-reset/status/").content.decode()
+
+    @pytest.mark.parametrize(
+        ("state", "text"),
+        [
+            (ResetRequest.State.RECEIVED, "We have your request"),
+            (ResetRequest.State.IN_PROGRESS, "A teacher is working on it"),
+            (ResetRequest.State.DONE, "Done. Ask your teacher for the new password"),
+            (ResetRequest.State.DECLINED, "The teacher could not do this request"),
+        ],
+    )
+    def test_it_shows_each_state_and_nothing_personal(self, client, student, state, text):
+        reset_request = open_request(student, contact="9123 4567", note="secret note")
+        ResetRequest.objects.filter(pk=reset_request.pk).update(state=state)
+        page = _status(client, "K7MX-3QPA")
+        assert text in page
+        for personal in ("Muhammad", "muhammad_ali", "5 Courage", "9123", "secret note", "North Primary"):
+            assert personal not in page
+
+    def test_it_shows_the_teachers_reason_when_declined(self, client, student, form_teacher):
+        reset_request = open_request(student)
+        reset_request.close(ResetRequest.State.DECLINED, by=form_teacher.user, reason="Please come to the office.")
+        page = _status(client, "k7mx3qpa")
+        assert "Please come to the office." in page
+
+    @pytest.mark.parametrize("typed", ["ZZZZ-ZZZZ", "K7MX-3QP", "0000-0000", "x" * 5000, "☃☃☃", "  "])
+    def test_it_says_not_found_the_same_way_for_any_unknown_code(self, client, student, typed):
+        open_request(student)
+        page = _status(client, typed)
+        if typed.strip():
+            assert "We could not find a request with this code" in page
+        assert "We have your request" not in page
+
+    def test_it_limits_lookups_per_address(self, client, student, settings):
+        settings.MIMS_REQUEST_STATUS_RATE_PER_IP = "3/m"
+        open_request(student)
+        for _ in range(3):
+            _status(client, "ZZZZ-ZZZZ")
+        page = _status(client, "K7MX-3QPA")  # even a right code
+        assert "Too many codes have been checked from here" in page
+        assert "We have your request" not in page
+
+    def test_every_submission_has_its_own_code_for_the_one_request(self, client, school, student, form_teacher):
+        first, second = submit(client, school), submit(client, school)
+        first.request.close(ResetRequest.State.DONE, by=form_teacher.user)
+        assert "Done." in _status(client, first.display) and "Done." in _status(client, second.display)
