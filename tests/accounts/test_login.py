@@ -148,3 +148,13 @@ def test_the_lock_page_says_how_long_to_wait(client, student):
     for _ in range(5):
         r = sign_in(client, student.user.username, "wrong-guess9")
     assert b"Wait 30 minutes" in r.content
+
+
+@pytest.mark.django_db
+def test_the_admin_sign_in_is_the_portal_sign_in(client, ict_admin):
+    r = client.get("/admin/")
+    r = client.get(r["Location"])
+    assert r["Location"] == "/login/?next=/admin/"
+    r = client.post("/login/?next=/admin/", {"username": "ict_admin", "password": factories.PASSWORD})
+    assert r["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
