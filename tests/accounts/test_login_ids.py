@@ -154,33 +154,36 @@ class TestConcurrentAllocationTestCase:
         assert sorted(results) == sorted(f"tan_ah_kow_{n}" for n in range(1, rounds * workers + 1))
 
     def test_it_never_gives_two_batch_imports_the_same_ids(self, transactional_db):
-        workers = 2
-        barrier = threading.Barrier(workers)
-        results: list[list[str]] = []
+        rounds, workers = 5, 2
+        results: list[str] = []
         errors: list[BaseException] = []
+        lock = threading.Lock()
 
-        def import_batch() -> None:
+        def import_batch(barrier: threading.Barrier) -> None:
             try:
                 barrier.wait()
                 with transaction.atomic():
                     usernames = allocate_usernames(["ong", "tan", "lim", "tan", "ong"])
                     User.objects.bulk_create([User(username=u) for u in usernames])
-                results.append(usernames)
+                with lock:
+                    results.extend(usernames)
             except BaseException as e:  # noqa: BLE001 - reported below
                 errors.append(e)
             finally:
                 connections.close_all()
 
-        threads = [threading.Thread(target=import_batch) for _ in range(workers)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        for _ in range(rounds):
+            barrier = threading.Barrier(workers)
+            threads = [threading.Thread(target=import_batch, args=(barrier,)) for _ in range(workers)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
 
         assert errors == []
-        everyone = [u for batch in results for u in batch]
-        assert sorted(everyone) == sorted(["ong", "ong_1", "ong_2", "ong_3", "tan", "tan_1", "tan_2", "tan_3",
-                                           "lim", "lim_1"])
+        counts = {"ong": 20, "tan": 20, "lim": 10}  # 2 per batch x 2 workers x 5 rounds, and 1 for "lim"
+        expected = [with_suffix(base, n) for base, count in counts.items() for n in range(count)]
+        assert sorted(results) == sorted(expected)
 
 
 @pytest.mark.django_db
