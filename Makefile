@@ -25,7 +25,7 @@ run: setup
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver_with_worker 127.0.0.1:8000
 
 ## Run the whole test suite (browser tests included) and the linter.
 test: setup browser

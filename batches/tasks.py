@@ -1,0 +1,13 @@
+"""Background tasks (Django's ``django.tasks``; a database queue worked by
+``manage.py db_worker`` in production and ``make run``)."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+
+@task()
+def run_batch_task(batch_id: int) -> str:
+    from .runner import run_batch
+
+    return run_batch(batch_id)

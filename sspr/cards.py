@@ -1,0 +1,131 @@
+"""Challenge cards for Primary 2–3: school-set answers printed on a card.
+
+Each child gets three card questions with answers drawn by ``secrets`` from
+the shipped word list (``sspr/wordlist.txt``). The answers are hashed like any
+other (Argon2) and marked school-set; their plain text lives only in the card
+data handed to the printable PDF (see ``batches.runner``).
+
+Strength: a reset asks two of the three questions, and the two answers are
+different words from the list, so a guess has ``1 / (n × (n − 1))`` chance:
+over 20 bits with n ≥ 1,024 words (the list has more; a test checks it).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts import audit
+from accounts.models import Student, User
+
+from .answers import ANSWERS_NEEDED, normalise_answer
+from .models import ChallengeAnswer, ChallengeQuestion
+
+CARD_LEVELS = (2, 3)
+WORDLIST_PATH = Path(__file__).with_name("wordlist.txt")
+_random = secrets.SystemRandom()
+
+
+class CardsUnavailable(Exception):
+    """A clear reason why cards cannot be made; the message is shown as is."""
+
+
+@cache
+def word_list() -> tuple[str, ...]:
+    words = tuple(w.strip() for w in WORDLIST_PATH.read_text(encoding="ascii").splitlines() if w.strip())
+    return tuple(dict.fromkeys(words))
+
+
+def card_questions() -> list[ChallengeQuestion]:
+    questions = list(ChallengeQuestion.objects.filter(is_active=True, for_cards=True))
+    if len(questions) < ANSWERS_NEEDED:
+        raise CardsUnavailable(
+            _("There are not enough card questions yet. Ask MOE IT to mark at least three questions for cards.")
+        )
+    return questions
+
+
+def eligible_students(students: QuerySet[Student]) -> QuerySet[Student]:
+    """Active Primary 2–3 children: the only ones who get cards."""
+    return students.filter(school_class__level__in=CARD_LEVELS, user__is_active=True)
+
+
+def login_url(login_id: str) -> str:
+    """The address in the QR code: the sign-in page with the login ID filled in."""
+    from urllib.parse import urlencode
+
+    return f"{settings.SITE_ROOT}/login/?{urlencode({'id': login_id})}"
+
+
+@dataclass
+class Card:
+    school: str
+    school_class: str
+    name: str
+    login_id: str
+    questions: list[str]
+    answers: list[str]
+    url: str
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Card:
+        return cls(**data)
+
+
+@dataclass
+class PreparedCards:
+    """New answers for one unit, hashed but not yet stored."""
+
+    cards: list[Card]
+    rows: list[ChallengeAnswer]
+    users: list[User]
+
+    def printable(self) -> list[dict[str, Any]]:
+        return [asdict(card) for card in self.cards]
+
+
+def draw_card(questions: list[ChallengeQuestion]) -> tuple[list[ChallengeQuestion], list[str]]:
+    """Three different questions and three different words."""
+    return _random.sample(questions, ANSWERS_NEEDED), _random.sample(word_list(), ANSWERS_NEEDED)
+
+
+def prepare(students: list[Student], hash_many: Any) -> PreparedCards:
+    """Draw and hash new answers for these children (no database writes)."""
+    questions = card_questions()
+    drawn = [draw_card(questions) for _student in students]
+    hashes = hash_many([normalise_answer(word) for _qs, words in drawn for word in words])
+    cards, rows = [], []
+    for i, (student, (qs, words)) in enumerate(zip(students, drawn, strict=True)):
+        cards.append(
+            Card(
+                school=student.school.name,
+                school_class=student.school_class.name if student.school_class else "",
+                name=student.full_name,
+                login_id=student.user.login_id,
+                questions=[q.text for q in qs],
+                answers=words,
+                url=login_url(student.user.login_id),
+            )
+        )
+        rows += [
+            ChallengeAnswer(user=student.user, question=q, answer_hash=h, school_set=True)
+            for q, h in zip(qs, hashes[i * ANSWERS_NEEDED : (i + 1) * ANSWERS_NEEDED], strict=True)
+        ]
+    return PreparedCards(cards=cards, rows=rows, users=[s.user for s in students])
+
+
+def store(prepared: PreparedCards, *, actor: User, batch_id: int, reissue: bool) -> None:
+    """Replace the children's answers with the new ones (inside the caller's
+    transaction); the old answers stop working at once."""
+    ChallengeAnswer.objects.filter(user__in=prepared.users).delete()
+    ChallengeAnswer.objects.bulk_create(prepared.rows)
+    action = "answers.card_reissued" if reissue else "answers.card_issued"
+    for user in prepared.users:
+        audit.record(None, action, actor=actor, target=user.login_id, school=user.student.school_id, batch=batch_id)
