@@ -1,0 +1,212 @@
+"""Real-browser tests: Debian's headless Chromium driven by Playwright against
+pytest-django's live server.
+
+One browser for the whole session (starting Chromium costs about a second), a
+fresh context (cookies, storage, viewport, language) for every test. Each
+journey step goes through ``Journey.step``: a screenshot for people to look at,
+then the checks every page must pass in every state: axe-core (WCAG 2.2 A/AA),
+no horizontal scrolling at the current width, touch targets of 44 px, a
+visible keyboard focus and no errors in the console (a Content Security
+Policy violation shows there as an error).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# Widths a child, a parent and a teacher use: a small phone, a tablet, a laptop.
+PHONE = {"width": 360, "height": 740}
+TABLET = {"width": 768, "height": 1024}
+LAPTOP = {"width": 1280, "height": 800}
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+MIN_TARGET = 44  # px, WCAG 2.5.5 (AAA) — larger than 2.2's 24 px minimum, for small fingers
+
+RESULTS_DIR = Path(settings.BASE_DIR) / "var" / "test-results" / "browser"
+DOCS_DIR = Path(settings.BASE_DIR) / "docs" / "screenshots"
+# The curated screenshots in docs/screenshots/ change only when asked for:
+# `MIMS_UPDATE_SCREENSHOTS=1 .venv/bin/pytest tests/browser`.
+UPDATE_DOCS = os.getenv("MIMS_UPDATE_SCREENSHOTS", "") == "1"
+
+# What a person taps in the page: buttons, button-like links, form controls,
+# the header and footer controls. Links inside running text are exempt, as in
+# WCAG 2.5.8's "inline" exception.
+TARGETS_JS = """
+() => Array.from(document.querySelectorAll(
+    'main button, main .button, main .actions a, main input:not([type=hidden]), main select, main textarea,'
+    + ' main summary, .site-header a, .site-header button, .site-footer button, .site-footer select'))
+  .filter(el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden')
+  .filter(el => !(el.type === 'radio' || el.type === 'checkbox'))  // measured by their label instead
+  .map(el => { const r = el.getBoundingClientRect();
+               return {html: el.outerHTML.slice(0, 120), width: r.width, height: r.height}; })
+  .concat(Array.from(document.querySelectorAll('main label'))
+    .filter(l => l.control && (l.control.type === 'radio' || l.control.type === 'checkbox'))
+    .map(l => { const r = l.getBoundingClientRect();
+                return {html: l.outerHTML.slice(0, 120), width: r.width, height: r.height}; }))
+"""
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/install-chromium (or `make browser`) once.")
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe() -> Axe:
+    return Axe()
+
+
+@pytest.fixture
+def questions_bank(transactional_db) -> None:  # noqa: ANN001
+    """The live server's tests flush the database after each test, seeded rows
+    included, so put the starting question bank back."""
+    from sspr.questions import seed_questions
+
+    seed_questions()
+
+
+class Journey:
+    """One test's browser context and page, with the checks run at every step."""
+
+    def __init__(self, context: BrowserContext, base_url: str, name: str, axe: Axe) -> None:
+        self.context = context
+        self.base_url = base_url
+        self.name = name
+        self.axe = axe
+        self.page = context.new_page()
+        self.errors: list[str] = []
+        self.steps = 0
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
+        self.dir = RESULTS_DIR / name
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self.dir.mkdir(parents=True)
+
+    def _console(self, message) -> None:  # noqa: ANN001
+        if message.type == "error":
+            self.errors.append(f"console: {message.text}")
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def goto(self, path: str) -> Page:
+        response = self.page.goto(self.url(path))
+        assert response is not None and response.status < 500, f"{path}: {response and response.status}"
+        return self.page
+
+    def set_width(self, viewport: dict) -> None:
+        self.page.set_viewport_size(viewport)
+
+    def step(self, label: str, *, docs: str = "", checks: bool = True) -> Path:
+        """Screenshot this state and check it. ``docs`` names a curated copy."""
+        self.page.wait_for_load_state("load")
+        self.steps += 1
+        slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+        path = self.dir / f"{self.steps:02d}-{slug}.png"
+        self.page.screenshot(path=path, full_page=True)
+        if docs and UPDATE_DOCS:
+            DOCS_DIR.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, DOCS_DIR / f"{docs}.png")
+        if checks:
+            self.check(label)
+        return path
+
+    def check(self, label: str = "") -> None:
+        where = f"{self.name} / {label} ({self.page.url})"
+        results = self.axe.run(self.page, options=AXE_OPTIONS)
+        assert results.violations_count == 0, f"{where}\n{results.generate_report()}"
+        check_layout(self.page, where)
+        assert not self.errors, f"{where}: {self.errors}"
+
+
+def check_layout(page: Page, where: str) -> None:
+    """No sideways scrolling at this width; every target big enough to tap."""
+    width = page.viewport_size["width"]
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"{where}: page is {scroll_width}px wide in a {width}px window"
+    small = [t for t in page.evaluate(TARGETS_JS) if t["width"] < MIN_TARGET - 0.5 or t["height"] < MIN_TARGET - 0.5]
+    assert not small, f"{where}: targets smaller than {MIN_TARGET}px: {small}"
+
+
+def new_journey(browser: Browser, live_server, request, axe: Axe, viewport: dict = LAPTOP,  # noqa: ANN001
+                locale: str = "en-GB") -> Journey:
+    context = browser.new_context(viewport=viewport, locale=locale, reduced_motion="reduce")
+    context.set_default_timeout(5_000)
+    request.addfinalizer(context.close)
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid.split("::", 1)[-1])
+    return Journey(context, live_server.url, name, axe)
+
+
+@pytest.fixture
+def journey(browser: Browser, live_server, request, axe: Axe, questions_bank) -> Journey:  # noqa: ANN001
+    """A laptop-sized browser tab in English (override the width per test with set_width)."""
+    return new_journey(browser, live_server, request, axe)
+
+
+@pytest.fixture
+def make_journey(browser: Browser, live_server, request, axe: Axe, questions_bank):  # noqa: ANN001, ANN201
+    """Several independent people (say, a parent and a teacher) in one test."""
+
+    def make(viewport: dict = LAPTOP, locale: str = "en-GB", who: str = "") -> Journey:
+        j = new_journey(browser, live_server, request, axe, viewport, locale)
+        if who:
+            j.name = f"{j.name}-{who}"
+            j.dir = RESULTS_DIR / j.name
+            j.dir.mkdir(parents=True, exist_ok=True)
+        return j
+
+    return make
+
+
+# --- What a person does -----------------------------------------------------
+
+
+def field(page: Page, label: str) -> Locator:
+    """The form control with this label (Django adds a colon to labels)."""
+    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}:?\s*$"))
+
+
+def sign_in(j: Journey, login_id: str, password: str, *, label: str = "sign in") -> None:
+    j.goto("/login/")
+    field(j.page, "Login ID").fill(login_id)
+    field(j.page, "Password").fill(password)
+    j.step(f"{label} form")
+    j.page.get_by_role("button", name="Sign in").click()
+    j.page.wait_for_load_state("load")
+
+
+def answer_questions(page: Page, answers: dict[str, str]) -> None:
+    """Fill in the answers to whichever questions the page asks (by label text)."""
+    boxes = page.locator("input[name^=answer_]")
+    for i in range(boxes.count()):
+        box = boxes.nth(i)
+        label = page.locator(f"label[for='{box.get_attribute('id')}']").inner_text().strip().rstrip(":")
+        box.fill(answers[label])
