@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce, Concat, TruncDate
 from django.http import StreamingHttpResponse
@@ -154,7 +154,9 @@ def resets_per_week(events: QuerySet[AuditEvent], today: date, weeks: int = WEEK
     """Password resets per week by channel: self-service, teacher, IT."""
     actions = sorted({action for action, _ in RESET_CHANNELS})
     # The key combines action and channel in SQL: "password.reset:sspr".
-    key = Concat("action", Value(":"), Coalesce(KeyTextTransform("channel", "details"), Value("")))
+    key = Concat(
+        "action", Value(":"), Coalesce(KeyTextTransform("channel", "details"), Value("")), output_field=CharField()
+    )
     starts, counts = _weekly(events.filter(action__in=actions), key, today, weeks)
     series: dict[str, list[int]] = {}
     for (action, channel), name in RESET_CHANNELS.items():
