@@ -52,7 +52,13 @@ def database_from_url(url: str) -> dict:
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
         name = unquote(parts.path[1:]) if parts.path.startswith("/") else parts.path
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name or VAR_DIR / "db.sqlite3"}
+        # IMMEDIATE: a writing transaction takes the lock at BEGIN, so two
+        # concurrent imports wait for each other instead of failing "locked".
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": name or VAR_DIR / "db.sqlite3",
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+        }
     if parts.scheme in ("postgres", "postgresql"):
         return {
             "ENGINE": "django.db.backends.postgresql",
