@@ -11,6 +11,7 @@ exists; a fresh code per submission makes every answer look the same.
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -46,6 +47,13 @@ class ResetRequestQuerySet(models.QuerySet):
 
     def unmatched(self) -> ResetRequestQuerySet:
         return self.filter(student__isnull=True)
+
+    def prune(self, before: datetime) -> int:
+        """Delete requests closed before ``before`` (names and contacts typed by
+        the public are kept no longer than needed). Returns how many went."""
+        return self.exclude(state__in=ResetRequest.OPEN_STATES).filter(handled_at__lt=before).delete()[1].get(
+            "helpdesk.ResetRequest", 0
+        )
 
 
 class ResetRequest(models.Model):
@@ -122,7 +130,8 @@ class ResetRequest(models.Model):
 
     def close(self, state: str, by: settings.AUTH_USER_MODEL, reason: str = "") -> None:
         """Done or declined. Call with the row locked and ``is_open`` checked."""
-        assert state in (self.State.DONE, self.State.DECLINED)
+        if state not in (self.State.DONE, self.State.DECLINED):
+            raise ValueError(f"A request closes as done or declined, not {state!r}")
         self.state = state
         self.reason = reason
         self.handled_by = by

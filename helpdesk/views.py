@@ -297,7 +297,6 @@ def teacher_close_request(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         ctx = _child_context(request, student)
         ctx["close_form"] = form
-        ctx["close_form_request"] = pk
         return render(request, "helpdesk/teacher_child.html", ctx, status=400)
     try:
         flows.close_request(

@@ -1,0 +1,20 @@
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+
+from helpdesk.models import ResetRequest
+
+
+class Command(BaseCommand):
+    help = "Delete reset requests closed more than --days days ago (default 90), with their reference codes."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--days", type=int, default=90)
+
+    def handle(self, *args, days: int, **options) -> None:  # noqa: ANN002, ANN003
+        if days < 1:
+            self.stderr.write("--days must be 1 or more.")
+            return
+        removed = ResetRequest.objects.prune(timezone.now() - timedelta(days=days))
+        self.stdout.write(f"Deleted {removed} closed reset request(s) older than {days} days.")
