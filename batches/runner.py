@@ -132,7 +132,8 @@ def create_batch(
         )
         audit.record(
             request, f"batch.{kind}.requested", actor=requested_by, target=f"batch {batch.pk}", school=school,
-            children=len(students), classes=len(by_class), **{k: v for k, v in params.items() if k != "language"},
+            children=len(students), classes=len(by_class),
+            params={k: v for k, v in params.items() if k != "language"},
         )
         if queue:
             transaction.on_commit(lambda: enqueue(batch.pk))
