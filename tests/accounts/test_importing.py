@@ -392,6 +392,17 @@ class TestCommit:
         assert result.rows[0].login_id == "tan_wei_1"
         assert world_counts() == before
 
+    def test_a_student_added_meanwhile_rolls_the_whole_import_back(self, school, p5_class):
+        plan = importing.plan_import(importing.parse_csv(csv_bytes([row("Lim Mei", "R0"), row("Tan Wei", "R1")])))
+        # Another import commits the same reference between our checks and our writes.
+        other = factories.make_student(p5_class, "Tan Wei", username="someone_else")
+        Student.objects.filter(pk=other.pk).update(student_ref="R1")
+        before = world_counts()
+        result = importing.apply_plan(plan, commit=True)
+        assert not result.committed
+        assert "Another import changed the same students" in result.errors[0].message
+        assert world_counts() == before
+
     def test_its_queries_grow_with_batches_not_lines(self, school, p5_class):
         def queries_for(n, offset):
             data = csv_bytes(
