@@ -10,6 +10,8 @@ first instead of doing it again.
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,7 +23,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
@@ -36,6 +38,7 @@ from .matching import match_request
 from .models import ReferenceCode, ResetRequest, make_code
 
 FOLD_WINDOW = timedelta(hours=24)
+logger = logging.getLogger(__name__)
 
 
 # --- The public form --------------------------------------------------------
@@ -126,12 +129,20 @@ def notify_new_request(reset_request: ResetRequest) -> int:
     if not recipients:
         return 0
     ctx = {"reset_request": reset_request, "student": student, "link": link}
-    subject = " ".join(render_to_string("emails/reset-request-subject.txt", ctx).split())
-    message = EmailMultiAlternatives(
-        subject, render_to_string("emails/reset-request-body.txt", ctx), to=recipients
-    )
-    message.attach_alternative(render_to_string("emails/reset-request-body.html", ctx), "text/html")
-    return message.send()
+    # Staff read the portal's default language, whatever the requester chose.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string("emails/reset-request-subject.txt", ctx).split())
+        message = EmailMultiAlternatives(
+            subject, render_to_string("emails/reset-request-body.txt", ctx), to=recipients
+        )
+        message.attach_alternative(render_to_string("emails/reset-request-body.html", ctx), "text/html")
+    try:
+        return message.send()
+    except (OSError, smtplib.SMTPException):
+        # The request is saved and shows in the teachers' queue; a mail server
+        # that is down must not turn the family's answer into an error page.
+        logger.exception("Could not e-mail reset request %s to %d recipient(s)", reset_request.pk, len(recipients))
+        return 0
 
 
 # --- Teacher actions --------------------------------------------------------

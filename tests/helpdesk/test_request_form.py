@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client
 from django.utils import timezone
 
@@ -187,3 +188,25 @@ class TestFolding:
         second = submit(client, school)
         assert first.request_id != second.request_id
         assert ResetRequest.objects.get(pk=second.request_id).state == ResetRequest.State.RECEIVED
+
+
+class BrokenMailServer(BaseEmailBackend):
+    """A mail server that is down (a fake outside service, not the code under test)."""
+
+    def send_messages(self, email_messages):  # noqa: ANN001, ANN201
+        raise ConnectionRefusedError("mail server down")
+
+
+class TestMailServerDown:
+    def test_it_still_takes_the_request(self, client, school, student, teacher_with_email, settings, caplog):
+        settings.MAILERS = {"default": {"BACKEND": "tests.helpdesk.test_request_form.BrokenMailServer"}}
+        response = client.post("/request-reset/", request_data(school))
+        assert response.status_code == 302
+        assert ResetRequest.objects.get().student == student
+        assert "Could not e-mail reset request" in caplog.text
+        assert "9123" not in caplog.text
+
+    def test_it_writes_to_staff_in_the_default_language(self, client, school, student, teacher_with_email):
+        client.post("/i18n/setlang/", {"language": "ms"})
+        client.post("/request-reset/", request_data(school))
+        assert mail.outbox[0].subject.startswith("Password reset request")
