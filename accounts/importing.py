@@ -99,6 +99,8 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
+        if not self.line:  # about the import as a whole
+            return self.message
         if self.column:
             return _("Line %(line)s, column “%(column)s”: %(message)s") % asdict(self)
         return _("Line %(line)s: %(message)s") % asdict(self)

@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.contrib.messages import get_messages
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from accounts.admin_import import SESSION_KEY, export_login_ids
 from accounts.models import AuditEvent, SchoolClass, Student, User
@@ -94,6 +94,12 @@ class TestImportUpload:
         assert r.status_code == 302 and r["Location"] == UPLOAD
         assert Student.objects.count() == 4
         assert AuditEvent.objects.filter(action="students.import").count() == 1
+
+    def test_it_still_checks_csrf(self, moe_it, school):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(moe_it)
+        assert upload(client, GOOD).status_code == 403
+        assert client.post(CONFIRM, {"token": "x"}).status_code == 403
 
     def test_it_refuses_a_wrong_token(self, it_client, school):
         upload(it_client, GOOD)
