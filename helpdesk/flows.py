@@ -124,7 +124,7 @@ def notify_new_request(reset_request: ResetRequest) -> int:
         teachers = Teacher.objects.filter(school_id=reset_request.school_id, user__is_staff=True).select_related(
             "user"
         )
-        link = settings.SITE_ROOT + reverse("admin:helpdesk_resetrequest_change", args=[reset_request.pk])
+        link = settings.SITE_ROOT + reverse("admin:helpdesk_resetrequest_match", args=[reset_request.pk])
     recipients = sorted({t.user.email for t in teachers if t.user.email and t.user.is_active})
     if not recipients:
         return 0

@@ -207,15 +207,16 @@ def _child_context(request: HttpRequest, student: Student) -> dict:
 
 
 def _card_url(student: Student) -> str | None:
-    """The challenge-card page for this child, once the cards issue provides one."""
+    """The class page where a teacher makes new challenge cards (batches app),
+    or None where the cards pages are not installed."""
     from django.urls import NoReverseMatch
 
-    for name in ("teacher:card", "sspr:card_reissue", "cards:reissue"):
-        try:
-            return reverse(name, args=[student.pk])
-        except NoReverseMatch:
-            continue
-    return None
+    if not student.school_class_id:
+        return None
+    try:
+        return reverse("batches:class", args=[student.school_class_id])
+    except NoReverseMatch:
+        return None
 
 
 @form_teacher_required

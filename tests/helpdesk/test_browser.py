@@ -8,16 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import (  # noqa: F401  (fixtures used by name)
-    PHONE,
-    TABLET,
-    axe,
-    browser,
-    field,
-    make_journey,
-    questions_bank,
-    sign_in,
-)
+from tests.browser.conftest import PHONE, TABLET, field, sign_in
 from tests.factories import PASSWORD
 
 from .conftest import give_answers, lock_signin

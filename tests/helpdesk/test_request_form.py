@@ -83,6 +83,7 @@ class TestRequestForm:
         assert len(mail.outbox) == 1
         assert mail.outbox[0].to == ["ict@school.example"]
         assert "match" in mail.outbox[0].subject.lower()
+        assert f"/admin/helpdesk/resetrequest/{ResetRequest.objects.get().pk}/match/" in mail.outbox[0].body
 
     def test_it_audits_the_request(self, client, school, student):
         code = submit(client, school)

@@ -136,6 +136,7 @@ class TestOtherActions:
         client.force_login(form_teacher.user)
         page = client.post(f"/teacher/child/{p2_student.pk}/clear-answers/", follow=True).content.decode()
         assert "needs a new challenge card" in page
+        assert f'href="/batches/class/{p2_student.school_class_id}/"' in page  # where new cards are made
         assert not ChallengeAnswer.objects.filter(user=p2_student.user).exists()
 
     def test_it_unlocks_sign_in(self, client, student, form_teacher):
