@@ -245,7 +245,9 @@ def _assemble(batch: Batch, kind: Kind) -> None:
 
 
 def _write_private(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir().parent.parent.mkdir(parents=True, exist_ok=True)  # VAR_DIR
+    for folder in (private_dir().parent, private_dir(), path.parent):
+        folder.mkdir(exist_ok=True, mode=0o700)
     tmp = path.with_name(f".{path.name}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as f:

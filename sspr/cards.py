@@ -20,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import audit
@@ -109,7 +110,9 @@ def prepare(students: list[Student], hash_many: Any) -> PreparedCards:
                 school_class=student.school_class.name if student.school_class else "",
                 name=student.full_name,
                 login_id=student.user.login_id,
-                questions=[q.text for q in qs],
+                # The bank's texts are marked for translation (sspr/questions.py);
+                # the runner prints in the requester's language.
+                questions=[gettext(q.text) for q in qs],
                 answers=words,
                 url=login_url(student.user.login_id),
             )

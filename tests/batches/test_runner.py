@@ -196,3 +196,10 @@ class TestTakeFile:
         Batch.objects.filter(pk=batch.pk).update(updated=timezone.now() - timedelta(hours=25))
         assert runner.cleanup_expired() == 1
         assert not batch.work_dir().exists()
+
+
+class TestPrivateFolders:
+    def test_it_keeps_the_folders_closed_to_others(self, questions, p2_children, ict_admin, school, run_tasks):
+        batch = run_tasks(_make, "slips", ict_admin.user, school, p2_children)
+        for folder in (private_dir().parent, private_dir(), batch.work_dir()):
+            assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder

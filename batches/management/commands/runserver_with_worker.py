@@ -7,6 +7,7 @@ with the same arguments; the worker stops when the server does.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from typing import Any
@@ -24,8 +25,16 @@ class Command(RunserverCommand):
         # set); only the outer process starts the worker, once.
         if os.environ.get("RUN_MAIN") != "true":
             manage = os.path.join(settings.BASE_DIR, "manage.py")
-            worker = subprocess.Popen([sys.executable, manage, "db_worker", "--interval", "1"])  # noqa: S603
+            # --no-reload: the worker forks its hashing processes, which must not
+            # happen beside the reloader's thread. Restart `make run` after
+            # changing task code.
+            worker = subprocess.Popen(  # noqa: S603
+                [sys.executable, manage, "db_worker", "--interval", "1", "--no-reload"]
+            )
             self.stdout.write(f"Background worker started (process {worker.pid}).")
+            # A plain `kill` should stop the worker too: turn SIGTERM into an
+            # exit, so that the `finally` below runs.
+            signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         try:
             super().handle(*args, **options)
         finally:
