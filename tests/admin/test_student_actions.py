@@ -153,7 +153,7 @@ class TestStudentChangelist:
 
         for n in range(3):
             factories.make_student(p5_class)
-        with django_assert_max_num_queries(12) as few:
+        with django_assert_max_num_queries(15) as few:
             signed_in.get(reverse(CHANGELIST))
         for n in range(30):
             factories.make_student(p5_class)
