@@ -154,9 +154,8 @@ def resets_per_week(events: QuerySet[AuditEvent], today: date, weeks: int = WEEK
     """Password resets per week by channel: self-service, teacher, IT."""
     actions = sorted({action for action, _ in RESET_CHANNELS})
     # The key combines action and channel in SQL: "password.reset:sspr".
-    key = Concat(
-        "action", Value(":"), Coalesce(KeyTextTransform("channel", "details"), Value("")), output_field=CharField()
-    )
+    channel = Coalesce(KeyTextTransform("channel", "details"), Value(""), output_field=CharField())
+    key = Concat("action", Value(":"), channel, output_field=CharField())
     starts, counts = _weekly(events.filter(action__in=actions), key, today, weeks)
     series: dict[str, list[int]] = {}
     for (action, channel), name in RESET_CHANNELS.items():
