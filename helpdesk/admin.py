@@ -20,7 +20,7 @@ from accounts.admin_scoping import SchoolScopedAdmin
 
 from . import flows
 from .forms import CloseRequestForm, MatchForm
-from .models import ResetRequest
+from .models import ResetRequest, normalise_code
 
 
 class MatchedFilter(admin.SimpleListFilter):
@@ -54,6 +54,12 @@ class ResetRequestAdmin(SchoolScopedAdmin, admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # requests come from the public form only
+
+    def get_search_results(self, request: HttpRequest, queryset, search_term: str):  # noqa: ANN001, ANN201
+        # A reference code is typed as shown ("K7MX-3QPA"); it is stored without the dash.
+        if code := normalise_code(search_term):
+            search_term = code
+        return super().get_search_results(request, queryset, search_term)
 
     @admin.display(description=gettext_lazy("match"))
     def match_link(self, obj: ResetRequest) -> str:

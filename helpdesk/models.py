@@ -157,3 +157,17 @@ class ReferenceCode(models.Model):
     @property
     def display(self) -> str:
         return format_code(self.code)
+
+    def public_state(self) -> str:
+        """The state this code's holder may see. A submission folded into a
+        request a teacher had already started on shows "received", like any
+        new request: otherwise a fresh code showing "being handled" straight
+        away would tell a stranger that the child exists."""
+        reset_request = self.request
+        if (
+            reset_request.state == ResetRequest.State.IN_PROGRESS
+            and reset_request.handled_at is not None
+            and self.created > reset_request.handled_at
+        ):
+            return ResetRequest.State.RECEIVED
+        return reset_request.state

@@ -75,12 +75,12 @@ def request_reset_status(request: HttpRequest) -> HttpResponse:
             )
             ctx["looked_up"] = True
             if found is not None:
-                reset_request = found.request
+                state = found.public_state()
                 ctx.update(
                     code=found.display,
-                    state=reset_request.state,
-                    state_text=_PUBLIC_STATE[reset_request.state],
-                    reason=reset_request.reason if not reset_request.is_open else "",
+                    state=state,
+                    state_text=_PUBLIC_STATE[state],
+                    reason=found.request.reason if not found.request.is_open else "",
                 )
     else:
         form = StatusForm(request=request, initial={"code": request.session.get(SESSION_CODE, "")})

@@ -86,3 +86,15 @@ class TestMatchByHand:
         assert "already handled" in response.content.decode()
         reset_request.refresh_from_db()
         assert reset_request.student is None
+
+
+class TestSearch:
+    def test_it_finds_a_request_by_its_code_as_typed(self, client, school, ict_admin_with_perms):
+        from helpdesk.models import ReferenceCode
+
+        ours = _unmatched(school, "Findable Child")
+        _unmatched(school, "Other Child")
+        ReferenceCode.objects.create(code="K7MX3QPA", request=ours)
+        client.force_login(ict_admin_with_perms.user)
+        page = client.get("/admin/helpdesk/resetrequest/", {"q": "k7mx-3qpa"}).content.decode()
+        assert "Findable Child" in page and "Other Child" not in page

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from helpdesk.models import ResetRequest
 
@@ -68,3 +69,13 @@ class TestStatus:
         first, second = submit(client, school), submit(client, school)
         first.request.close(ResetRequest.State.DONE, by=form_teacher.user)
         assert "Done." in _status(client, first.display) and "Done." in _status(client, second.display)
+
+    def test_a_fresh_code_does_not_give_away_a_request_in_hand(self, client, school, student, form_teacher):
+        first = submit(client, school)
+        first.request.mark_in_progress(form_teacher.user)
+        second = submit(Client(), school)  # a stranger, later, for the same child
+        assert second.request_id == first.request_id
+        assert "A teacher is working on it" in _status(client, first.display)
+        assert "We have your request" in _status(client, second.display)  # as for a made-up child
+        first.request.close(ResetRequest.State.DONE, by=form_teacher.user)
+        assert "Done." in _status(client, second.display)
