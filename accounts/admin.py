@@ -21,10 +21,11 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.dateparse import parse_date
+from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -222,7 +223,7 @@ class SchoolAdmin(SchoolScopedAdmin, admin.ModelAdmin):
 
 @admin.register(SchoolClass)
 class SchoolClassAdmin(SchoolScopedAdmin, admin.ModelAdmin):
-    list_display = ["name", "year", "level", "school", "is_active", "student_count"]
+    list_display = ["name", "year", "level", "school", "is_active", "student_count", "login_id_export"]
     list_filter = ["school", "year", "level", "is_active"]
     list_select_related = ["school"]
     search_fields = ["name"]
@@ -244,6 +245,15 @@ class SchoolClassAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     @admin.display(description=_("students"), ordering="n_students")
     def student_count(self, obj: SchoolClass) -> int:
         return obj.n_students
+
+    @admin.display(description=_("login IDs"))
+    def login_id_export(self, obj: SchoolClass) -> str:
+        # The class export of the import module (accounts/admin_import.py), when present.
+        try:
+            url = reverse(f"{self.admin_site.name}:accounts_student_export_class", args=[obj.pk])
+        except NoReverseMatch:
+            return "–"
+        return format_html('<a href="{}">{}</a>', url, gettext("Download CSV"))
 
 
 class TeacherForm(forms.ModelForm):

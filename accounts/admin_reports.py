@@ -23,6 +23,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
@@ -204,7 +205,7 @@ def _table(weeks: list, series: dict[str, list[int]]) -> list[dict[str, Any]]:
 def reports_page(request: HttpRequest) -> HttpResponse:
     school = _report_scope(request)
     data = _report_data(school)
-    labels = [week.strftime("%d %b") for week in data["weeks"]]
+    labels = [date_format(week, "j M") for week in data["weeks"]]
     where = school.name if school is not None else gettext("all schools")
     context = {
         **admin.site.each_context(request),

@@ -167,3 +167,20 @@ class TestStudentChangelist:
         set_answers(student.user, [(q, "tiger") for q in questions], school_set=True)
         body = signed_in.get(reverse(CHANGELIST)).content.decode()
         assert "set by school (card)" in body
+
+
+@pytest.mark.django_db
+class TestImportLinks:
+    def test_it_links_the_import_and_class_exports(self, signed_in, p5_class):
+        body = signed_in.get(reverse(CHANGELIST)).content.decode()
+        assert f'href="{reverse("admin:accounts_student_import")}"' in body and "Import students" in body
+        body = signed_in.get(reverse("admin:accounts_schoolclass_changelist")).content.decode()
+        assert reverse("admin:accounts_student_export_class", args=[p5_class.pk]) in body
+
+    def test_it_hides_the_import_from_staff_who_may_only_look(self, client, ict_admin):
+        from django.contrib.auth.models import Permission
+
+        ict_admin.user.user_permissions.add(Permission.objects.get(codename="view_student"))
+        client.force_login(ict_admin.user)
+        body = client.get(reverse(CHANGELIST)).content.decode()
+        assert "Import students" not in body
