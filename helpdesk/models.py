@@ -11,6 +11,7 @@ exists; a fresh code per submission makes every answer look the same.
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from datetime import datetime
 
 from django.conf import settings
@@ -31,7 +32,7 @@ def make_code() -> str:
 
 def normalise_code(typed: str) -> str:
     """"k7mx-3qpa " → "K7MX3QPA"; anything that cannot be a code → ""."""
-    value = "".join(ch for ch in (typed or "")[:40].upper() if ch.isalnum())
+    value = "".join(ch for ch in unicodedata.normalize("NFKC", (typed or "")[:40]).upper() if ch.isalnum())
     if len(value) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in value):
         return ""
     return value
