@@ -273,11 +273,12 @@ RATELIMIT_VIEW = "accounts.views.ratelimited"
 # Trust X-Forwarded-For only behind a known proxy (set NUM_PROXIES=1 there).
 MIMS_NUM_PROXIES = envint("MIMS_NUM_PROXIES", "0")
 
-# Reset requests (the public form at /request-reset/). A family or a class
-# sends a handful a day; 10 per hour from one address lets a teacher help a
-# few children from one school laptop and stops one machine from flooding the
-# form teachers' inboxes. Status look-ups are cheap, but their limit also keeps
-# reference codes (31^8) unguessable.
+# Reset requests (the public form at /request-reset/). It is for families at
+# home: a child at school asks the form teacher, who acts on the child's page
+# without a request. 10 per hour from one address covers a family with several
+# children (and retries), even a few from one school laptop, and stops one
+# machine from flooding the form teachers' inboxes. Status look-ups are cheap,
+# but their limit also keeps reference codes (31^8) unguessable.
 MIMS_REQUEST_RATE_PER_IP = os.getenv("MIMS_REQUEST_RATE_PER_IP", "10/h")
 MIMS_REQUEST_STATUS_RATE_PER_IP = os.getenv("MIMS_REQUEST_STATUS_RATE_PER_IP", "30/10m")
 
