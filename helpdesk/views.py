@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import NoReturn
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -109,7 +110,7 @@ def form_teacher_required(view: Callable[..., HttpResponse]) -> Callable[..., Ht
     return wrapped
 
 
-def _forbidden(request: HttpRequest, target: str) -> None:
+def _forbidden(request: HttpRequest, target: str) -> NoReturn:
     audit.record(request, "teacher.forbidden", target=target, outcome=AuditEvent.Outcome.REFUSED, path=request.path)
     raise Http404
 
