@@ -15,6 +15,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
@@ -273,9 +274,40 @@ class TeacherForm(forms.ModelForm):
         return data
 
 
+class TeacherAddForm(forms.ModelForm):
+    """A new teacher with a new account: an ICT admin cannot pick an existing
+    account, since an account without a profile belongs to no school yet."""
+
+    username = forms.CharField(
+        label=_("username"), max_length=150, validators=[UnicodeUsernameValidator()],
+        help_text=_("Letters, digits and @/./+/-/_ only. The teacher signs in with it."),
+    )  # fmt: skip
+    first_name = forms.CharField(label=_("first name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("last name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("email address"), required=False)
+
+    class Meta:
+        model = Teacher
+        fields = ["school", "form_classes"]
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip().lower()
+        if User.objects.filter(username=username).exists():
+            raise ValidationError(_("That username is already taken."), code="taken")
+        return username
+
+    def clean(self) -> dict:
+        data = super().clean()
+        school = data.get("school")
+        if school is not None and any(c.school_id != school.pk for c in data.get("form_classes") or []):
+            self.add_error("form_classes", _("Form classes must be classes of the teacher's school."))
+        return data
+
+
 @admin.register(Teacher)
 class TeacherAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     form = TeacherForm
+    add_form = TeacherAddForm
     list_display = ["__str__", "username", "school", "is_ict_admin", "classes"]
     list_filter = ["school", "user__is_staff"]
     list_select_related = ["user", "school"]
@@ -285,6 +317,36 @@ class TeacherAdmin(SchoolScopedAdmin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).prefetch_related("form_classes")
+
+    def get_fields(self, request: HttpRequest, obj: Teacher | None = None) -> list[str]:
+        if obj is None:
+            return ["username", "first_name", "last_name", "email", "school", "form_classes"]
+        return ["user", "school", "form_classes"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Teacher | None = None) -> list[str]:
+        return ["user"] if obj is not None else []
+
+    def get_form(self, request, obj=None, change=False, **kwargs):  # noqa: ANN001, ANN003, ANN201
+        if obj is None:
+            kwargs["form"] = self.add_form
+        return super().get_form(request, obj, change, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Teacher, form: forms.ModelForm, change: bool) -> None:
+        if change:
+            return super().save_model(request, obj, form, change)
+        # The account has no password yet: IT sets a first one with the
+        # account's "change password" form, and the teacher changes it.
+        with transaction.atomic():
+            user = User(
+                username=form.cleaned_data["username"], first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"], email=form.cleaned_data["email"],
+            )  # fmt: skip
+            user.set_unusable_password()
+            user.save()
+            obj.user = user
+            super().save_model(request, obj, form, change)
+            audit.record(request, "account.created", target=user.username, school=obj.school_id, role="teacher")
+        return None
 
     @admin.display(description=_("username"), ordering="user__username")
     def username(self, obj: Teacher) -> str:

@@ -149,7 +149,6 @@ class TestSearchAndAutocomplete:
         form = model_admin.get_form(request, form_teacher)(instance=form_teacher)
         assert list(form.fields["school"].queryset) == [school]
         assert self.other["class"] not in form.fields["form_classes"].queryset
-        assert self.other["user"] not in form.fields["user"].queryset
 
     def test_it_refuses_another_schools_class_on_save(self, form_teacher):
         response = self.client.post(
@@ -199,3 +198,32 @@ class TestRoleLimits:
         client.force_login(stray)
         body = client.get(_url(Student, "changelist")).content.decode()
         assert OTHER_MARK not in body
+
+
+@pytest.mark.django_db
+class TestTeacherAdd:
+    def test_it_creates_a_teacher_with_an_account_in_the_own_school(self, client, school_ict_admin, school, p5_class):
+        from accounts.models import AuditEvent
+
+        client.force_login(school_ict_admin.user)
+        response = client.post(
+            _url(Teacher, "add"),
+            {"username": "Mr_Goh", "first_name": "Kim Huat", "last_name": "Goh", "email": "",
+             "school": school.pk, "form_classes": [p5_class.pk]},
+        )  # fmt: skip
+        assert response.status_code == 302, response.content.decode()[:2000]
+        teacher = Teacher.objects.get(user__username="mr_goh")
+        assert teacher.school == school and list(teacher.form_classes.all()) == [p5_class]
+        assert not teacher.user.has_usable_password() and not teacher.user.is_staff
+        assert AuditEvent.objects.filter(action="account.created", target="mr_goh", school=school).exists()
+
+    def test_it_refuses_another_school_and_a_taken_username(self, client, school_ict_admin, other, student):
+        client.force_login(school_ict_admin.user)
+        response = client.post(
+            _url(Teacher, "add"),
+            {"username": student.user.username, "school": other["school"].pk, "form_classes": [other["class"].pk]},
+        )
+        assert response.status_code == 200
+        errors = response.context["adminform"].form.errors
+        assert set(errors) == {"username", "school", "form_classes"}
+        assert not Teacher.objects.filter(school=other["school"]).exclude(pk=other["teacher"].pk).exists()
