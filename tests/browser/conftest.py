@@ -194,7 +194,7 @@ def make_journey(browser: Browser, live_server, request, axe: Axe, questions_ban
 
 def field(page: Page, label: str) -> Locator:
     """The form control with this label (Django adds a colon to labels)."""
-    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}:?\s*$"))
+    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}[:：]?\s*$"))
 
 
 def sign_in(j: Journey, login_id: str, password: str, *, label: str = "sign in", check: bool = True) -> None:
