@@ -741,7 +741,7 @@ class AuditEventAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     """Read-only for everyone, superusers included; the database refuses
     changes too (PostgreSQL trigger, see the migration)."""
 
-    list_display = ["created", "action", "outcome", "actor_label", "target", "school", "ip", "details"]
+    list_display = ["created", "action", "outcome", "actor_label", "target", "school", "ip", "details_short"]
     list_filter = ["school", ActionFilter, "outcome", ActorFilter, DateRangeFilter]
     list_select_related = ["school"]
     search_fields = ["target", "actor_label"]
@@ -757,6 +757,12 @@ class AuditEventAdmin(SchoolScopedAdmin, admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
         return False
+
+    @admin.display(description=_("details"))
+    def details_short(self, obj: AuditEvent) -> str:
+        # The whole JSON is on the event's page and in the CSV; the list shows its start.
+        text = ", ".join(f"{k}: {v}" for k, v in (obj.details or {}).items())
+        return text if len(text) <= 80 else text[:79] + "…"
 
     def get_urls(self) -> list:
         export = self.admin_site.admin_view(self.export_view)
