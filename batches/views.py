@@ -150,8 +150,9 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     runner.cleanup_expired()
     batch.refresh_from_db()
     data = runner.take_file(batch, request.user, request=request)
-    if data is None:
-        raise Http404
+    if data is None:  # used up or expired: say so to the requester
+        messages.error(request, _("This file has already been downloaded or deleted. Make a new one if you need it."))
+        return redirect("batches:detail", batch.pk)
     name = f"{runner.KINDS[batch.kind].filename}-{batch.pk}.pdf"
     return HttpResponse(
         data,

@@ -9,6 +9,11 @@
   var bar = document.getElementById("batch-bar");
   var count = document.getElementById("batch-count");
   var template = box.getAttribute("data-count-template") || "";
+  // After the one download, show the page as it now is (file gone).
+  var download = document.getElementById("download-form");
+  if (download) {
+    download.addEventListener("submit", function () { window.setTimeout(function () { window.location.reload(); }, 2000); });
+  }
   if (status !== "queued" && status !== "running") { return; }
 
   function poll() {
