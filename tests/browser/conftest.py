@@ -66,17 +66,47 @@ TARGETS_JS = """
 """
 
 
+class _SharedBrowser:
+    """One Chromium for the whole run, even when another folder's conftest
+    imports these fixtures (pytest then makes a second session fixture, and a
+    second sync_playwright() in the same thread would fail)."""
+
+    def __init__(self) -> None:
+        self.users = 0
+        self.playwright = None
+        self.browser: Browser | None = None
+
+    def acquire(self) -> Browser:
+        if self.browser is None:
+            self.playwright = sync_playwright().start()
+            self.browser = self.playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+        self.users += 1
+        return self.browser
+
+    def release(self) -> None:
+        self.users -= 1
+        if self.users == 0 and self.browser is not None:
+            try:
+                self.browser.close()
+            finally:
+                self.playwright.stop()
+                self.browser = self.playwright = None
+
+
+_shared = _SharedBrowser()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run scripts/install-chromium (or `make browser`) once.")
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    try:
+        yield _shared.acquire()
+    finally:
+        _shared.release()
 
 
 @pytest.fixture(scope="session")
