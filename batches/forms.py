@@ -9,6 +9,12 @@ from sspr.cards import CARD_LEVELS
 from .models import Batch
 
 
+class StudentChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Student) -> str:
+        # Two children of a class may share a name; their login IDs differ.
+        return f"{obj.full_name} ({obj.user.login_id})"
+
+
 class ClassBatchForm(forms.Form):
     """Cards or slips for a whole class, or for the children ticked."""
 
@@ -20,7 +26,7 @@ class ClassBatchForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    students = forms.ModelMultipleChoiceField(
+    students = StudentChoiceField(
         label=_("Only these children"),
         queryset=Student.objects.none(),
         required=False,
@@ -36,7 +42,7 @@ class ClassBatchForm(forms.Form):
         self.school_class = school_class
         self.fields["students"].queryset = (
             Student.objects.filter(school_class=school_class, user__is_active=True)
-            .select_related("user")
+            .select_related("user", "school", "school_class")
             .order_by("full_name")
         )
 
