@@ -240,12 +240,14 @@ def field(page: Page, label: str) -> Locator:
     return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}[:：]?\s*$"))
 
 
-def sign_in(j: Journey, login_id: str, password: str, *, label: str = "sign in", check: bool = True) -> None:
+def sign_in(
+    j: Journey, login_id: str, password: str, *, label: str = "sign in", check: bool = True, docs: str = ""
+) -> None:
     j.goto("/login/")
     field(j.page, "Login ID").fill(login_id)
     field(j.page, "Password").fill(password)
     if check:
-        j.step(f"{label} form")
+        j.step(f"{label} form", docs=docs)
     j.page.get_by_role("button", name="Sign in").click()
     j.page.wait_for_load_state("load")
 

@@ -34,7 +34,7 @@ class TestAdminImportJourney:
         j.set_width(LAPTOP)
         sign_in(j, "ict_admin", factories.PASSWORD, label="ICT admin sign in")
         expect(page).to_have_url(j.url("/admin/"))
-        j.step("admin index", layout=False, docs="admin-index-laptop")
+        j.step("admin index", layout=False)
         page.goto(j.url("/admin/accounts/student/"))
         page.get_by_role("link", name="Import students").click()
         expect(page).to_have_url(j.url("/admin/accounts/student/import/"))

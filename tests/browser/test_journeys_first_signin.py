@@ -35,7 +35,7 @@ class TestFirstSignInJourney:
 
         j.goto("/")
         j.step("home", docs="home-phone")
-        sign_in(j, "nur_aisyah_ahmad@students.edu.sg", temporary)
+        sign_in(j, "nur_aisyah_ahmad@students.edu.sg", temporary, docs="sign-in-phone")
 
         # 1. A password of their own, with the rules ticking as they type.
         expect(page).to_have_url(j.url("/account/password/"))

@@ -22,6 +22,7 @@ def reset_by_myself(j: Journey, typed_login_id: str, answers: dict[str, str], *,
     """/sspr/ → login ID → two questions → new password → done → sign in."""
     page = j.page
     j.goto("/")
+    j.step("home", docs=docs and f"home-{docs}")
     page.get_by_role("link", name="I forgot my password").click()
     expect(page).to_have_url(j.url("/sspr/"))
     expect(page.locator(".steps [aria-current=step]")).to_contain_text("Login ID")
@@ -87,7 +88,7 @@ class TestSelfServiceResetJourney:
     def test_it_lets_a_p2_child_reset_with_the_answers_from_the_card(self, journey: Journey, p2_child_with_card):
         student, card = p2_child_with_card
         journey.set_width(TABLET)
-        reset_by_myself(journey, "tan_xiao_ming", card, docs="tablet")
+        reset_by_myself(journey, "tan_xiao_ming", card)
         sign_in(journey, "tan_xiao_ming", NEW_PASSWORD, label="sign in with the new password")
         page = journey.page
         expect(page).to_have_url(journey.url("/account/"))

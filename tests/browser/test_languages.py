@@ -85,7 +85,7 @@ class TestChildPagesInEveryLanguage:
         # The questions are asked in the child's language.
         english = set(ChallengeQuestion.objects.values_list("text", flat=True))
         assert page.locator("label[for=id_answer_1]").inner_text().rstrip(":：") not in english
-        j.step(f"reset step 2 {code}", docs=f"sspr-2-questions-{code}-phone")
+        j.step(f"reset step 2 {code}")
         j.goto("/request-reset/")
         page.locator("main button[type=submit]").click()
         expect(page.get_by_role("alert")).to_be_visible()
@@ -98,6 +98,6 @@ class TestChildPagesInEveryLanguage:
         # Names and login IDs are never translated.
         expect(page.locator(".login-id")).to_have_text("nur_aisyah_ahmad@students.edu.sg")
         expect(page.get_by_role("heading", level=1)).to_contain_text("Nur Aisyah Binte Ahmad")
-        j.step(f"account {code}", docs=f"account-{code}-phone")
+        j.step(f"account {code}")
         page.goto(j.url("/account/password/"))
         j.step(f"change password {code}")
