@@ -36,7 +36,7 @@ from sspr.locks import unlock_reset
 from sspr.models import ChallengeAnswer
 
 from . import audit
-from .admin_scoping import SchoolScopedAdmin, admin_school_id, sees_all_schools
+from .admin_scoping import SchoolScopedAdmin, admin_school_id, sees_all_schools, user_ids_of_school
 from .lockouts import unlock_signin
 from .models import AuditEvent, School, SchoolClass, Student, Teacher, User
 from .passwords import issue_temporary_password
@@ -691,7 +691,24 @@ class UserAdmin(SchoolScopedAdmin, DjangoUserAdmin):
         school_id = admin_school_id(request.user)
         if school_id is None:
             return queryset.none()
-        return queryset.filter(Q(student__school_id=school_id) | Q(teacher__school_id=school_id))
+        return queryset.filter(pk__in=user_ids_of_school(school_id))
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):  # noqa: ANN201
+        """Accounts whose username starts with the word, or teachers whose
+        first or last name contains it; each part through an index (see
+        StudentAdmin.get_search_results). Students' names are on the student
+        list."""
+        words = [w for w in (_unquote(bit) for bit in smart_split(search_term.strip()[:200])) if w][:8]
+        if not words:
+            return queryset, False
+        by_name = Teacher.objects.order_by()
+        for word in words:
+            by_name = by_name.filter(Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word))
+        matching = by_name.values("user_id")
+        if len(words) == 1:
+            by_username = User.objects.order_by().filter(username__startswith=normalise_login_id(words[0]))
+            matching = by_username.values("pk").union(matching)
+        return self.scope_queryset(request, queryset.filter(pk__in=matching)), False
 
     def get_fieldsets(self, request: HttpRequest, obj: User | None = None):  # noqa: ANN201
         fieldsets = super().get_fieldsets(request, obj)

@@ -17,7 +17,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -32,7 +32,7 @@ from sspr.locks import unlock_reset
 from sspr.models import ResetLock
 
 from . import audit, reports
-from .admin_scoping import admin_school_id, sees_all_schools
+from .admin_scoping import admin_school_id, sees_all_schools, users_of_school
 from .lockouts import unlock_signin
 from .models import AuditEvent, School, Student, User
 
@@ -57,8 +57,7 @@ def _scoped_users(request: HttpRequest) -> QuerySet[User] | None:
     """The accounts an ICT admin may unlock; None for MOE IT (every ID)."""
     if sees_all_schools(request.user):
         return None
-    school_id = admin_school_id(request.user)
-    return User.objects.filter(Q(student__school_id=school_id) | Q(teacher__school_id=school_id))
+    return users_of_school(admin_school_id(request.user))
 
 
 # --- lockouts -----------------------------------------------------------------

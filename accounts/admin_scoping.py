@@ -54,7 +54,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import Http404, HttpRequest
 
-from .models import School
+from .models import School, Student, Teacher, User
 
 
 def admin_school_id(user: Any) -> int | None:
@@ -67,6 +67,20 @@ def admin_school_id(user: Any) -> int | None:
 
 def sees_all_schools(user: Any) -> bool:
     return bool(user.is_active and user.is_superuser)
+
+
+def user_ids_of_school(school_id: int) -> models.QuerySet:
+    """The ids of the school's accounts: its students' and its teachers'.
+
+    A union of two indexed lookups; ``Q(student__school=…) | Q(teacher__school=…)``
+    would OR across two joins and scan every account (2 s at 500,000).
+    """
+    students = Student.objects.filter(school_id=school_id).order_by().values("user_id")
+    return students.union(Teacher.objects.filter(school_id=school_id).order_by().values("user_id"))
+
+
+def users_of_school(school_id: int) -> models.QuerySet:
+    return User.objects.filter(pk__in=user_ids_of_school(school_id))
 
 
 def scope_model_queryset(
