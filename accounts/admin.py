@@ -14,6 +14,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
@@ -26,10 +27,12 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.dateparse import parse_date
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
 
 from sspr.answers import ANSWERS_NEEDED, clear_answers
 from sspr.locks import unlock_reset
@@ -463,6 +466,14 @@ class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
         school_id = obj.school_id if obj is not None else None
 
         class StudentForm(form):
+            def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+                super().__init__(*args, **kwargs)
+                # Only the student's own school's classes: for MOE IT the list
+                # would otherwise hold every class of every school.
+                field = self.fields.get("school_class")
+                if field is not None and school_id is not None:
+                    field.queryset = field.queryset.filter(school_id=school_id)
+
             def clean_school_class(self) -> SchoolClass | None:
                 chosen = self.cleaned_data.get("school_class")
                 if chosen is not None and school_id is not None and chosen.school_id != school_id:
@@ -733,6 +744,23 @@ class UserAdmin(SchoolScopedAdmin, DjangoUserAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
         return sees_all_schools(request.user) and super().has_delete_permission(request, obj)
+
+    @method_decorator(sensitive_post_parameters())
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:  # noqa: A002
+        """Django's set-password page, audited; the account must then choose
+        its own password at the next sign-in, as after a temporary password."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, unquote(id))
+            if user is not None and user.pk != request.user.pk:
+                user.must_change_password = True
+                user.save(update_fields=["must_change_password"])
+            profile = getattr(user, "student", None) or getattr(user, "teacher", None)
+            audit.record(
+                request, "password.temporary", target=user.login_id,
+                school=profile.school_id if profile is not None else None, channel="it",
+            )  # fmt: skip
+        return response
 
     @admin.display(description=_("role"))
     def role(self, obj: User) -> str:

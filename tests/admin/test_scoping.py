@@ -227,3 +227,55 @@ class TestTeacherAdd:
         errors = response.context["adminform"].form.errors
         assert set(errors) == {"username", "school", "form_classes"}
         assert not Teacher.objects.filter(school=other["school"]).exclude(pk=other["teacher"].pk).exists()
+
+
+@pytest.mark.django_db
+class TestStudentChangeForm:
+    def test_it_offers_moe_it_only_the_students_own_school_classes(self, client, moe_it, student, other):
+        client.force_login(moe_it)
+        response = client.get(_url(Student, "change", student.pk))
+        queryset = response.context["adminform"].form.fields["school_class"].queryset
+        assert student.school_class in queryset and other["class"] not in queryset
+        response = client.post(
+            _url(Student, "change", student.pk),
+            {"full_name": student.full_name, "student_ref": student.student_ref, "school_class": other["class"].pk},
+        )
+        assert response.status_code == 200
+        student.refresh_from_db()
+        assert student.school_class_id != other["class"].pk
+
+    def test_it_saves_a_name_correction(self, client, school_ict_admin, student):
+        client.force_login(school_ict_admin.user)
+        response = client.post(
+            _url(Student, "change", student.pk),
+            {"full_name": "Muhammad Ali", "student_ref": student.student_ref, "school_class": student.school_class_id},
+        )
+        assert response.status_code == 302
+        student.refresh_from_db()
+        assert student.full_name == "Muhammad Ali"
+        assert student.user.username == "muhammad_ali_muhammad_raihan"  # a name change never renames
+
+
+@pytest.mark.django_db
+class TestSetPasswordInAdmin:
+    def test_it_audits_and_asks_for_a_new_password(self, client, school_ict_admin, student):
+        from django.contrib.auth.hashers import check_password
+
+        from accounts.models import AuditEvent
+
+        client.force_login(school_ict_admin.user)
+        url = reverse("admin:auth_user_password_change", args=[student.user_id])
+        data = {"password1": "kite-river-58", "password2": "kite-river-58", "usable_password": "true"}
+        response = client.post(url, data)
+        assert response.status_code == 302
+        student.user.refresh_from_db()
+        assert check_password("kite-river-58", student.user.password) and student.user.must_change_password
+        event = AuditEvent.objects.get(action="password.temporary", target=student.login_id)
+        assert event.details == {"channel": "it"} and event.school_id == student.school_id
+        assert "kite-river-58" not in str(event.details)
+
+    def test_it_answers_404_for_another_schools_account(self, client, school_ict_admin, other):
+        client.force_login(school_ict_admin.user)
+        url = reverse("admin:auth_user_password_change", args=[other["user"].pk])
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"password1": "kite-river-58", "password2": "kite-river-58"}).status_code == 404
