@@ -137,6 +137,10 @@ class SchoolScopedAdmin:
     def is_in_scope(self, request: HttpRequest, obj: models.Model) -> bool:
         if obj.pk is None or self.school_path is None or sees_all_schools(request.user):
             return True
+        if not isinstance(obj, self.model):
+            # An inline is asked about its parent object, which the parent's
+            # own (scoped) admin has already fetched through its queryset.
+            return True
         return self.scope_queryset(request, type(obj)._default_manager.filter(pk=obj.pk)).exists()
 
     # -- querysets --------------------------------------------------------

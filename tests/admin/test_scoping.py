@@ -279,3 +279,26 @@ class TestSetPasswordInAdmin:
         url = reverse("admin:auth_user_password_change", args=[other["user"].pk])
         assert client.get(url).status_code == 404
         assert client.post(url, {"password1": "kite-river-58", "password2": "kite-river-58"}).status_code == 404
+
+
+@pytest.mark.django_db
+class TestScopedInline:
+    """The mixin on an inline: rows and choices of the admin's school only."""
+
+    def _inline(self):  # noqa: ANN202
+        class TeacherInline(SchoolScopedAdmin, admin.TabularInline):
+            model = Teacher
+            fields = ["user", "form_classes"]
+
+        return TeacherInline(School, admin.site)
+
+    def test_it_scopes_inline_rows_permissions_and_choices(self, school_ict_admin, school, form_teacher, other):
+        request = RequestFactory().get("/")
+        request.user = User.objects.get(pk=school_ict_admin.user_id)
+        inline = self._inline()
+        rows = set(inline.get_queryset(request))
+        assert form_teacher in rows and other["teacher"] not in rows
+        assert inline.has_view_permission(request, school)  # asked about the parent: its admin decides
+        formset = inline.get_formset(request, school)
+        choices = formset.form.base_fields["form_classes"].queryset
+        assert other["class"] not in choices and form_teacher.form_classes.first() in choices
