@@ -371,7 +371,7 @@ class RenameLoginIdForm(forms.Form):
     new_login_id = forms.CharField(
         label=_("New login ID"),
         max_length=150,
-        help_text=_("The part before @; lowercase letters, digits and underscores."),
+        help_text=_("The part before @, for example tan_ah_kow_2."),
     )
 
 
