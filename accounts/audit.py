@@ -46,7 +46,7 @@ def record(
     if actor is None and user is not None and user.is_authenticated:
         actor = user
     if school is None:
-        school = _school_of(actor)
+        school = school_of(actor)
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=(getattr(actor, "username", "") or "")[:150],
@@ -60,7 +60,7 @@ def record(
     )
 
 
-def _school_of(user: Any) -> int | None:
+def school_of(user: Any) -> int | None:
     for profile in ("student", "teacher"):
         if obj := getattr(user, profile, None) if getattr(user, "pk", None) else None:
             return obj.school_id

@@ -50,5 +50,8 @@ def issue_temporary_password(
     password = generate_temporary_password()
     user.set_temporary_password(password)
     user.save(update_fields=["password", "must_change_password"])
-    audit.record(request, "password.temporary", actor=actor, target=user.login_id, channel=channel)
+    # The child's school, not the actor's: MOE IT belong to none, and the
+    # school's reports and ICT admin must still see the event.
+    school = audit.school_of(user) or audit.school_of(actor)
+    audit.record(request, "password.temporary", actor=actor, target=user.login_id, school=school, channel=channel)
     return password
