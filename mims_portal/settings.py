@@ -221,6 +221,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
+if DEBUG:  # local runs serve straight from the finders; WhiteNoise still wants the folder
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # Uploads: the CSV import refuses anything larger with a clear message.
 MIMS_MAX_UPLOAD_BYTES = envint("MIMS_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024))
