@@ -190,6 +190,13 @@ class Journey:
         assert results.violations_count == 0, f"{where}\n{results.generate_report()}"
         if layout:
             check_layout(self.page, where)
+            check_forms(self.page, where)
+            # Every state must also fit the smallest phone, whatever width this journey uses.
+            viewport = self.page.viewport_size
+            if viewport != PHONE:
+                self.page.set_viewport_size(PHONE)
+                check_layout(self.page, f"{where} at 360 px")
+                self.page.set_viewport_size(viewport)
         assert not self.errors, f"{where}: {self.errors}"
 
 
@@ -200,6 +207,34 @@ def check_layout(page: Page, where: str) -> None:
     assert scroll_width <= width, f"{where}: page is {scroll_width}px wide in a {width}px window"
     small = [t for t in page.evaluate(TARGETS_JS) if t["width"] < MIN_TARGET - 0.5 or t["height"] < MIN_TARGET - 0.5]
     assert not small, f"{where}: targets smaller than {MIN_TARGET}px: {small}"
+
+
+FORMS_JS = """
+() => {
+  const problems = [];
+  const controls = document.querySelectorAll('main input:not([type=hidden]), main select, main textarea');
+  for (const el of controls) {
+    if (!el.labels || el.labels.length === 0) problems.push('no label: ' + el.outerHTML.slice(0, 100));
+    if (el.getAttribute('aria-invalid') === 'true') {
+      // A radio group's message belongs to its fieldset.
+      const group = (el.type === 'radio' || el.type === 'checkbox') && el.closest('fieldset');
+      const holder = group && group.hasAttribute('aria-describedby') ? group : el;
+      const ids = (holder.getAttribute('aria-describedby') || '').split(/\\s+/).filter(Boolean);
+      const texts = ids.map(id => document.getElementById(id)).filter(Boolean).map(e => e.textContent.trim());
+      if (!texts.some(Boolean)) problems.push('invalid but no message tied to it: ' + el.name);
+    }
+  }
+  const errorsShown = document.querySelector('main .errorlist li, main .form-errors');
+  if (errorsShown && !document.querySelector('main [role=alert]')) problems.push('errors shown but none announced');
+  return problems;
+}
+"""
+
+
+def check_forms(page: Page, where: str) -> None:
+    """Labels tied to every control; an invalid box points at its message; errors are announced."""
+    problems = page.evaluate(FORMS_JS)
+    assert not problems, f"{where}: {problems}"
 
 
 def new_journey(browser: Browser, live_server, request, axe: Axe, viewport: dict = LAPTOP,  # noqa: ANN001
