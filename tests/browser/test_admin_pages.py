@@ -56,6 +56,17 @@ class TestAdminPages:
         expect(page.get_by_role("heading", level=1)).to_have_text("Temporary passwords")
         journey.step("temporary passwords", layout=False)
 
+        # Renaming a login ID, with a refusal first.
+        journey.goto("/admin/accounts/student/")
+        page.locator("input[name=_selected_action]").first.check()
+        page.locator("select[name=action]").select_option("rename_login_id")
+        page.locator("button[name=index], input[name=index]").first.click()
+        journey.step("rename login ID", layout=False)
+        page.get_by_label("New login ID").fill("Not A Valid ID!")
+        page.get_by_role("button", name="Rename").click()
+        expect(page.locator(".errorlist")).to_be_visible()
+        journey.step("rename refused", layout=False)
+
         # A request nobody could match, matched by hand.
         request = rf.post("/request-reset/")
         request.session = {}
