@@ -116,22 +116,21 @@ def axe() -> Axe:
 
 
 @pytest.fixture
-def questions_bank(transactional_db) -> None:  # noqa: ANN001
-    """The live server's tests flush the database after each test, seeded rows
-    included, so put the starting question bank back."""
+def questions_bank(django_db_serialized_rollback, transactional_db) -> None:  # noqa: ANN001
+    """The live server's tests empty the database after each test, and with it
+    what the data migrations made (the question bank, the staff groups and their
+    permissions). Serialized rollback puts all of it back before each test."""
     from sspr.questions import seed_questions
 
-    seed_questions()
+    seed_questions()  # a no-op when the bank is back; kept for clarity
 
 
 @pytest.fixture
-def staff_groups(transactional_db) -> None:  # noqa: ANN001
-    """The staff groups a data migration makes, gone after a flush like the questions."""
-    import importlib
+def staff_groups(questions_bank) -> None:  # noqa: ANN001
+    """The staff groups, as the data migrations of every app made them."""
+    from django.contrib.auth.models import Group
 
-    from django.apps import apps
-
-    importlib.import_module("accounts.migrations.0002_staff_groups").create_groups(apps, None)
+    assert Group.objects.filter(name="School ICT admin").exists()
 
 
 class Journey:
