@@ -67,6 +67,20 @@ def school_of(user: Any) -> int | None:
     return None
 
 
+def typed_id(login_key: str) -> str:
+    """A typed login ID, fit for the audit log.
+
+    Children sometimes type their password into the login ID box; only what
+    looks like a login ID, or is a real username, is written down.
+    """
+    from .models import User
+    from .usernames import is_valid_username
+
+    if is_valid_username(login_key) or User.objects.filter(username=login_key).exists():
+        return login_key
+    return "(not a login ID)"
+
+
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):  # noqa: ANN001, ANN003
     record(request, "login", actor=user, target=user.login_id)
@@ -84,9 +98,9 @@ def _login_failed(sender, credentials, request=None, **kwargs):  # noqa: ANN001,
     from .usernames import normalise_login_id
 
     typed = normalise_login_id(credentials.get("username") or "")
-    record(request, "login", target=typed, outcome=AuditEvent.Outcome.FAILURE)
+    record(request, "login", target=typed_id(typed), outcome=AuditEvent.Outcome.FAILURE)
 
 
 @receiver(user_locked_out)
 def _locked_out(sender, request, username, ip_address=None, **kwargs):  # noqa: ANN001, ANN003
-    record(request, "login.locked", target=username, outcome=AuditEvent.Outcome.REFUSED)
+    record(request, "login.locked", target=typed_id(username), outcome=AuditEvent.Outcome.REFUSED)

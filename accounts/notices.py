@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -10,6 +12,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from .models import User
+
+logger = logging.getLogger(__name__)
 
 
 def send(template: str, recipients: Iterable[str], ctx: dict) -> None:
@@ -21,7 +25,12 @@ def send(template: str, recipients: Iterable[str], ctx: dict) -> None:
     subject = render_to_string(f"emails/{template}-subject.txt", ctx).strip()
     message = EmailMultiAlternatives(subject, render_to_string(f"emails/{template}-body.txt", ctx), to=recipients)
     message.attach_alternative(render_to_string(f"emails/{template}-body.html", ctx), "text/html")
-    message.send()
+    # Callers send after the change is saved; a mail server that is down is
+    # logged, never turned into an error page or an undone change.
+    try:
+        message.send()
+    except (OSError, smtplib.SMTPException):
+        logger.exception("Could not send the %s e-mail to %d recipient(s)", template, len(message.to))
 
 
 def password_changed(user: User, *, how: str) -> None:

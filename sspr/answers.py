@@ -35,6 +35,9 @@ def set_answers(user: User, pairs: Iterable[tuple[ChallengeQuestion, str]], *, s
         for q, a in pairs
     ]
     with transaction.atomic():
+        # Lock the user first: two set-ups submitted at once take turns
+        # instead of colliding on the one-answer-per-question rule.
+        User.objects.select_for_update().filter(pk=user.pk).exists()
         ChallengeAnswer.objects.filter(user=user).delete()
         ChallengeAnswer.objects.bulk_create(rows)
 

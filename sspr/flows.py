@@ -13,6 +13,7 @@ after the same number of tries.
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import hmac
 import secrets
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.sessions.backends.base import SessionBase
+from django.db import transaction
 from django.http import HttpRequest
 
 from accounts import audit, lockouts, notices
@@ -66,38 +68,56 @@ def end(session: SessionBase) -> None:
 
 
 def _reset_user(login_key: str) -> User | None:
-    """The student who may reset with answers, or None (unknown, staff, no answers)."""
+    """The student who may reset with answers, or None (unknown, staff, no answers).
+
+    Only answers to active questions count: a question IT has switched off is
+    never asked, for a real child or a made-up ID alike.
+    """
     user = User.objects.filter(username=login_key, is_active=True, student__isnull=False).first()
-    if user is None or ChallengeAnswer.objects.filter(user=user).count() < ANSWERS_NEEDED:
+    if user is None or _active_answers(user).count() < ANSWERS_NEEDED:
         return None
     return user
 
 
+def _active_answers(user: User):  # noqa: ANN202
+    return ChallengeAnswer.objects.filter(user=user, question__is_active=True)
+
+
+# About two in five children (Primary 2–3 of Primary 2–6) reset with a card, so
+# about two in five made-up IDs are dealt card questions too.
+DECOY_CARD_SHARE = 2 / 5
+
+
 def _decoy_question_ids(login_key: str) -> list[int]:
-    """Three questions that stay the same for this typed ID, from a server secret."""
-    bank = list(ChallengeQuestion.objects.filter(is_active=True, for_cards=False).values_list("id", flat=True))
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"sspr-decoy:{login_key}".encode(), hashlib.sha256).digest()
-    chosen: list[int] = []
-    for byte in digest:
-        candidate = bank[byte % len(bank)] if bank else None
-        if candidate is not None and candidate not in chosen:
-            chosen.append(candidate)
-        if len(chosen) == ANSWERS_NEEDED:
-            break
-    return chosen
+    """Three questions that stay the same for this typed ID, from a server secret.
+
+    The family (card or own questions) and the three questions are picked by
+    HMAC, each question by its own score, so adding or removing a question in
+    the bank moves few made-up IDs' questions, as it moves no real child's.
+    """
+
+    def score(label: str) -> bytes:
+        message = f"sspr-decoy:{login_key}:{label}".encode()
+        return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).digest()
+
+    for_cards = score("family")[0] < 256 * DECOY_CARD_SHARE
+    bank = ChallengeQuestion.objects.filter(is_active=True, for_cards=for_cards).values_list("id", flat=True)
+    if len(bank) < ANSWERS_NEEDED:  # a bank too small for cards: fall back to all active questions
+        bank = ChallengeQuestion.objects.filter(is_active=True).values_list("id", flat=True)
+    return sorted(bank, key=lambda qid: score(str(qid)))[:ANSWERS_NEEDED]
 
 
 def start(request: HttpRequest, login_key: str) -> Flow:
     """Begin an attempt: deal two of the ID's three questions, at random."""
     user = _reset_user(login_key)
     if user is not None:
-        pool = list(ChallengeAnswer.objects.filter(user=user).values_list("question_id", flat=True))
+        pool = list(_active_answers(user).values_list("question_id", flat=True))
     else:
         pool = _decoy_question_ids(login_key)
     dealt = secrets.SystemRandom().sample(pool, k=min(ANSWERS_ASKED, len(pool)))
     flow = Flow(login_key=login_key, question_ids=dealt, started=time.time())
     _save(request.session, flow)
-    audit.record(request, "sspr.start", target=login_key)
+    audit.record(request, "sspr.start", target=audit.typed_id(login_key))
     return flow
 
 
@@ -106,31 +126,50 @@ def questions(flow: Flow) -> list[ChallengeQuestion]:
     return [by_id[i] for i in flow.question_ids if i in by_id]
 
 
-def verify(request: HttpRequest, flow: Flow, typed: list[str]) -> bool:
-    """Check the typed answers; count a failure towards the lock.
+class Outcome(enum.Enum):
+    VERIFIED = "verified"
+    WRONG = "wrong"
+    LOCKED = "locked"
 
-    Always runs one hash check per question asked, real or not, so the time
+
+def verify(request: HttpRequest, flow: Flow, typed: list[str]) -> Outcome:
+    """Check the typed answers against the lock for this login ID.
+
+    The attempt holds the ID's lock row from the check of the lock to the count
+    of the failure, so parallel attempts cannot all slip in under the limit.
+    It always runs one hash check per question asked, real or not, so the time
     taken does not tell a real login ID from a made-up one.
     """
     user = _reset_user(flow.login_key)
-    stored = {}
-    if user is not None:
-        rows = ChallengeAnswer.objects.filter(user=user, question_id__in=flow.question_ids)
-        stored = {a.question_id: a for a in rows}
-    results = [check_answer(stored.get(qid), answer) for qid, answer in zip(flow.question_ids, typed, strict=True)]
-    ok = user is not None and len(results) == ANSWERS_ASKED and all(results)
+    school = user.student.school_id if user is not None else None
+    target = audit.typed_id(flow.login_key)
+    with transaction.atomic():
+        lock = locks.lock_row(flow.login_key)
+        if lock.is_locked:
+            return Outcome.LOCKED
+        stored = {}
+        if user is not None:
+            stored = {a.question_id: a for a in _active_answers(user).filter(question_id__in=flow.question_ids)}
+        # A question deleted mid-flow leaves fewer boxes than questions: a failure, not a crash.
+        pairs = zip(flow.question_ids, typed, strict=False)
+        results = [check_answer(stored.get(qid), answer) for qid, answer in pairs]
+        ok = user is not None and len(results) == ANSWERS_ASKED == len(typed) and all(results)
+        if ok:
+            locks.clear_failures(lock)
+        else:
+            just_locked = locks.count_failure(lock)
     if ok:
         flow.verified = True
         _save(request.session, flow)
-        audit.record(request, "sspr.answers", target=flow.login_key, school=user.student.school_id)
-        return True
-    school = user.student.school_id if user is not None else None
-    audit.record(request, "sspr.answers", target=flow.login_key, school=school, outcome=AuditEvent.Outcome.FAILURE)
-    if locks.register_failure(flow.login_key):
-        audit.record(request, "sspr.locked", target=flow.login_key, school=school, outcome=AuditEvent.Outcome.REFUSED)
-        if user is not None:
-            notices.sspr_locked(user)
-    return False
+        audit.record(request, "sspr.answers", target=target, school=school)
+        return Outcome.VERIFIED
+    audit.record(request, "sspr.answers", target=target, school=school, outcome=AuditEvent.Outcome.FAILURE)
+    if not just_locked:
+        return Outcome.WRONG
+    audit.record(request, "sspr.locked", target=target, school=school, outcome=AuditEvent.Outcome.REFUSED)
+    if user is not None:
+        notices.sspr_locked(user)
+    return Outcome.LOCKED
 
 
 def verified_user(flow: Flow | None) -> User | None:

@@ -46,9 +46,10 @@ def questions(request: HttpRequest) -> HttpResponse:
     form = AnswersForm(request, flows.questions(flow), request.POST or None)
     mismatch = False
     if request.method == "POST" and form.is_valid():
-        if flows.verify(request, flow, form.answers()):
+        outcome = flows.verify(request, flow, form.answers())
+        if outcome is flows.Outcome.VERIFIED:
             return redirect("sspr:password")
-        if locks.is_reset_locked(flow.login_key):
+        if outcome is flows.Outcome.LOCKED:
             flows.end(request.session)
             return render(request, "sspr/locked.html", _flow_ctx("questions"))
         form, mismatch = AnswersForm(request, flows.questions(flow)), True  # empty boxes, one message
