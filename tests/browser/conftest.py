@@ -245,12 +245,12 @@ def check_forms(page: Page, where: str) -> None:
 
 
 def new_journey(browser: Browser, live_server, request, axe: Axe, viewport: dict = LAPTOP,  # noqa: ANN001
-                locale: str = "en-GB") -> Journey:
+                locale: str = "en-GB", who: str = "") -> Journey:
     context = browser.new_context(viewport=viewport, locale=locale, reduced_motion="reduce")
     context.set_default_timeout(5_000)
     request.addfinalizer(context.close)
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid.split("::", 1)[-1])
-    return Journey(context, live_server.url, name, axe)
+    return Journey(context, live_server.url, f"{name}-{who}" if who else name, axe)
 
 
 @pytest.fixture
@@ -264,12 +264,7 @@ def make_journey(browser: Browser, live_server, request, axe: Axe, questions_ban
     """Several independent people (say, a parent and a teacher) in one test."""
 
     def make(viewport: dict = LAPTOP, locale: str = "en-GB", who: str = "") -> Journey:
-        j = new_journey(browser, live_server, request, axe, viewport, locale)
-        if who:
-            j.name = f"{j.name}-{who}"
-            j.dir = RESULTS_DIR / j.name
-            j.dir.mkdir(parents=True, exist_ok=True)
-        return j
+        return new_journey(browser, live_server, request, axe, viewport, locale, who)
 
     return make
 
