@@ -86,7 +86,7 @@ def submit_request(
                 match_key=match.key,
                 student=match.student,
             )
-        code = _new_code(reset_request)
+        code = _new_code(reset_request, folded=folded)
     audit.record(
         http_request,
         "helpdesk.request",
@@ -103,11 +103,11 @@ def submit_request(
     return code
 
 
-def _new_code(reset_request: ResetRequest) -> ReferenceCode:
+def _new_code(reset_request: ResetRequest, *, folded: bool) -> ReferenceCode:
     for _attempt in range(5):
         try:
             with transaction.atomic():  # a savepoint: a clash leaves the outer block usable
-                return ReferenceCode.objects.create(code=make_code(), request=reset_request)
+                return ReferenceCode.objects.create(code=make_code(), request=reset_request, folded=folded)
         except IntegrityError:
             continue
     raise RuntimeError("Could not make a unique reference code")  # 5 clashes in 8.5e11: never

@@ -143,9 +143,16 @@ class ResetRequest(models.Model):
 class ReferenceCode(models.Model):
     """One per submission of the public form; several may point at one request."""
 
+    # The public state of a folded code once its request is done or declined.
+    CLOSED = "closed"
+
     code = models.CharField(max_length=CODE_LENGTH, unique=True)
     request = models.ForeignKey(ResetRequest, models.CASCADE, related_name="codes")
     created = models.DateTimeField(default=timezone.now)
+    # Handed out for a submission folded into an already open request. Anyone
+    # may have sent it (a stranger typing a real child's name), so it sees
+    # only states that every request goes through, child or no child.
+    folded = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["created", "id"]
@@ -160,15 +167,19 @@ class ReferenceCode(models.Model):
         return format_code(self.code)
 
     def public_state(self) -> str:
-        """The state this code's holder may see. A submission folded into a
-        request a teacher had already started on shows "received", like any
-        new request: otherwise a fresh code showing "being handled" straight
-        away would tell a stranger that the child exists."""
+        """The state this code's holder may see: the request's own state for
+        the code that opened it; for a folded code only "received" or
+        "closed". "Being handled" and "done" happen only to a real child's
+        request (a made-up child's is declined by the ICT admin), so showing
+        them to a folded code would tell a stranger that the child exists."""
         reset_request = self.request
-        if (
-            reset_request.state == ResetRequest.State.IN_PROGRESS
-            and reset_request.handled_at is not None
-            and self.created > reset_request.handled_at
-        ):
-            return ResetRequest.State.RECEIVED
+        if self.folded:
+            return ResetRequest.State.RECEIVED if reset_request.is_open else self.CLOSED
         return reset_request.state
+
+    def public_reason(self) -> str:
+        """The teacher's message, for the code that opened the request only:
+        it was written to that person, and may say whether the child exists."""
+        if self.folded or self.request.is_open:
+            return ""
+        return self.request.reason

@@ -60,6 +60,8 @@ _PUBLIC_STATE = {
     ResetRequest.State.IN_PROGRESS: gettext_lazy("A teacher is working on it."),
     ResetRequest.State.DONE: gettext_lazy("Done. Ask your teacher for the new password."),
     ResetRequest.State.DECLINED: gettext_lazy("The teacher could not do this request."),
+    # Done or declined, for a folded code: the same words either way.
+    ReferenceCode.CLOSED: gettext_lazy("This request is closed. If you still cannot sign in, ask your teacher."),
 }
 
 
@@ -81,7 +83,7 @@ def request_reset_status(request: HttpRequest) -> HttpResponse:
                     code=found.display,
                     state=state,
                     state_text=_PUBLIC_STATE[state],
-                    reason=found.request.reason if not found.request.is_open else "",
+                    reason=found.public_reason(),
                 )
     else:
         form = StatusForm(request=request, initial={"code": request.session.get(SESSION_CODE, "")})

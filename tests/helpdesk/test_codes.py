@@ -24,3 +24,25 @@ class TestReferenceCodes:
     def test_it_turns_anything_else_into_no_code(self, typed):
         result = normalise_code(typed)
         assert result == "" or (len(result) == 8 and set(result) <= set(CODE_ALPHABET))
+
+
+class TestFoldedMigration:
+    def test_it_marks_every_code_but_the_first_of_its_request_as_folded(self, student, p2_student):
+        import importlib
+        from datetime import timedelta
+
+        from django.apps import apps
+
+        from helpdesk.models import ReferenceCode
+
+        from .conftest import open_request
+
+        migration = importlib.import_module("helpdesk.migrations.0003_reference_code_folded")
+        first, other = open_request(student), open_request(p2_student)
+        later = ReferenceCode.objects.create(
+            code=make_code(), request=first, created=first.codes.get().created + timedelta(minutes=5)
+        )
+        ReferenceCode.objects.update(folded=False)  # as before the field existed
+        migration.mark_folded(apps, None)
+        assert set(ReferenceCode.objects.filter(folded=True).values_list("pk", flat=True)) == {later.pk}
+        assert other.codes.get().folded is False

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -14,6 +16,13 @@ def _status(client, code: str) -> str:  # noqa: ANN001
     response = client.get("/request-reset/status/", {"code": code})
     assert response.status_code == 200
     return response.content.decode()
+
+
+def _status_section(page: str) -> str:
+    """The part of the page that answers (the rest carries per-request CSRF tokens)."""
+    match = re.search(r'<section class="notice".*?</section>', page, re.S)
+    assert match, "no status on the page"
+    return match.group(0)
 
 
 class TestStatus:
@@ -68,7 +77,8 @@ class TestStatus:
     def test_every_submission_has_its_own_code_for_the_one_request(self, client, school, student, form_teacher):
         first, second = submit(client, school), submit(client, school)
         first.request.close(ResetRequest.State.DONE, by=form_teacher.user)
-        assert "Done." in _status(client, first.display) and "Done." in _status(client, second.display)
+        assert "Done." in _status(client, first.display)
+        assert "This request is closed." in _status(client, second.display)  # folded: see TestFoldedCode
 
     def test_a_fresh_code_does_not_give_away_a_request_in_hand(self, client, school, student, form_teacher):
         first = submit(client, school)
@@ -78,4 +88,55 @@ class TestStatus:
         assert "A teacher is working on it" in _status(client, first.display)
         assert "We have your request" in _status(client, second.display)  # as for a made-up child
         first.request.close(ResetRequest.State.DONE, by=form_teacher.user)
-        assert "Done." in _status(client, second.display)
+        assert "This request is closed." in _status(client, second.display)
+
+
+class TestFoldedCode:
+    """A code handed out by folding a submission into an open request may have
+    been asked for by a stranger: it shows nothing that depends on the child
+    existing, and never the teacher's message."""
+
+    CLOSED = "This request is closed."
+
+    def test_it_hides_the_decline_reason_from_a_folded_code(self, client, school, student, form_teacher):
+        first = submit(client, school)
+        second = submit(Client(), school)  # a stranger, later, for the same child
+        assert second.request_id == first.request_id and second.folded and not first.folded
+        first.request.close(ResetRequest.State.DECLINED, by=form_teacher.user, reason="Please come to the office.")
+        original, folded = _status(client, first.display), _status(client, second.display)
+        assert "Please come to the office." in original and "could not do this request" in original
+        assert "Please come to the office." not in folded and "Message from the teacher" not in folded
+        assert "could not do" not in folded and self.CLOSED in folded
+
+    def test_it_shows_done_and_declined_alike_to_a_folded_code(self, client, school, student, form_teacher):
+        first = submit(client, school)
+        second = submit(Client(), school)
+        first.request.close(ResetRequest.State.DONE, by=form_teacher.user)
+        assert "Done." in _status(client, first.display)
+        folded = _status(client, second.display)
+        assert "Done." not in folded and self.CLOSED in folded
+
+    def test_a_folded_code_reads_the_same_for_a_made_up_child(
+        self, client, school, student, form_teacher, ict_admin
+    ):
+        # A real child's request, done by the teacher ...
+        submit(client, school)
+        real = submit(Client(), school)
+        real.request.close(ResetRequest.State.DONE, by=form_teacher.user)
+        # ... and a made-up child's, declined by the ICT admin with a message.
+        made_up = {"full_name": "Nobody Atall", "class_name": "5 Nowhere"}
+        submit(Client(), school, **made_up)
+        fake = submit(Client(), school, **made_up)
+        assert fake.folded and fake.request.student_id is None
+        fake.request.close(ResetRequest.State.DECLINED, by=ict_admin.user, reason="We found no such child.")
+        real_page = _status_section(_status(client, real.display)).replace(real.display, "CODE")
+        fake_page = _status_section(_status(client, fake.display)).replace(fake.display, "CODE")
+        assert real_page == fake_page and self.CLOSED in real_page
+
+    def test_a_folded_code_shows_received_while_a_teacher_works_on_it(self, client, school, student, form_teacher):
+        first = submit(client, school)
+        second = submit(Client(), school)
+        first.request.mark_in_progress(form_teacher.user)
+        assert "A teacher is working on it" in _status(client, first.display)
+        # "Being handled" happens only to a real child's request: a folded code keeps saying "received".
+        assert "We have your request" in _status(client, second.display)
