@@ -329,6 +329,17 @@ class TeacherAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Teacher | None = None) -> list[str]:
         return ["user"] if obj is not None else []
 
+    def _is_staff_peer(self, request: HttpRequest, obj: Teacher | None) -> bool:
+        """Another ICT admin's profile (or one's own): an ICT admin may look at
+        it but not change or delete it; only MOE IT manage ICT admins."""
+        return obj is not None and obj.user.is_staff and not sees_all_schools(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Teacher | None = None) -> bool:
+        return not self._is_staff_peer(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Teacher | None = None) -> bool:
+        return not self._is_staff_peer(request, obj) and super().has_delete_permission(request, obj)
+
     def get_form(self, request, obj=None, change=False, **kwargs):  # noqa: ANN001, ANN003, ANN201
         if obj is None:
             kwargs["form"] = self.add_form
@@ -730,7 +741,11 @@ class UserAdmin(SchoolScopedAdmin, DjangoUserAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str]:
         readonly = list(super().get_readonly_fields(request, obj))
         if not sees_all_schools(request.user):
-            readonly += ["is_staff", "is_superuser", "groups", "user_permissions", "last_login", "date_joined"]
+            # A new login ID goes through the students' "Rename login ID"
+            # action, which checks it, locks the row and audits the change.
+            readonly += [
+                "username", "is_staff", "is_superuser", "groups", "user_permissions", "last_login", "date_joined",
+            ]  # fmt: skip
         return readonly
 
     def has_add_permission(self, request: HttpRequest) -> bool:

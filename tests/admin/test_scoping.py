@@ -34,6 +34,22 @@ def _other_object(model, other):  # noqa: ANN001, ANN202
     }.get(model)
 
 
+def _form_data(form) -> dict:  # noqa: ANN001
+    """What the browser would post back for an admin form, unchanged."""
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        if value is True:
+            data[name] = "on"
+        elif isinstance(value, (list, tuple)):
+            data[name] = [str(v) for v in value]
+        else:
+            data[name] = str(value)
+    return data
+
+
 @pytest.mark.django_db
 class TestEveryModelAdmin:
     @pytest.fixture(autouse=True)
@@ -187,6 +203,55 @@ class TestRoleLimits:
         assert response.status_code == 403
         colleague.user.refresh_from_db()
         assert not colleague.user.is_superuser
+
+    def test_it_lets_an_ict_admin_rename_only_through_the_rename_action(self, client, school_ict_admin, student):
+        # The rename action checks the new login ID, locks the row and audits; the plain form would not.
+        client.force_login(school_ict_admin.user)
+        url = reverse("admin:accounts_user_change", args=[student.user_id])
+        form = client.get(url).context["adminform"].form
+        assert "username" not in form.fields
+        data = _form_data(form)
+        data["username"] = "someone_else"
+        response = client.post(url, data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        student.user.refresh_from_db()
+        assert student.user.username == "muhammad_ali_muhammad_raihan"
+
+    def test_it_still_lets_moe_it_edit_a_username(self, client, moe_it, student):
+        client.force_login(moe_it)
+        url = reverse("admin:accounts_user_change", args=[student.user_id])
+        assert "username" in client.get(url).context["adminform"].form.fields
+
+    def test_it_lets_an_ict_admin_view_but_not_change_a_fellow_ict_admins_profile(
+        self, client, school_ict_admin, school, p5_class
+    ):
+        from tests import factories
+
+        colleague = factories.make_teacher(school, username="other_ict", ict_admin=True)
+        client.force_login(school_ict_admin.user)
+        assert client.get(_url(Teacher, "change", colleague.pk)).status_code == 200  # read-only view
+        response = client.post(
+            _url(Teacher, "change", colleague.pk),
+            {"user": colleague.user_id, "school": school.pk, "form_classes": [p5_class.pk]},
+        )
+        assert response.status_code == 403
+        assert not colleague.form_classes.exists()
+        assert client.get(_url(Teacher, "delete", colleague.pk)).status_code == 403
+        assert client.post(_url(Teacher, "delete", colleague.pk), {"post": "yes"}).status_code == 403
+        client.post(
+            _url(Teacher, "changelist"),
+            {"action": "delete_selected", "_selected_action": [colleague.pk], "post": "yes"},
+        )
+        assert Teacher.objects.filter(pk=colleague.pk).exists()
+
+    def test_it_lets_moe_it_change_an_ict_admins_profile(self, client, moe_it, school_ict_admin, p5_class):
+        client.force_login(moe_it)
+        response = client.post(
+            _url(Teacher, "change", school_ict_admin.pk),
+            {"user": school_ict_admin.user_id, "school": school_ict_admin.school_id, "form_classes": [p5_class.pk]},
+        )
+        assert response.status_code == 302
+        assert list(school_ict_admin.form_classes.all()) == [p5_class]
 
     def test_it_shows_nothing_to_staff_without_a_school(self, client, db):
         from tests import factories
