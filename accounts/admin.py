@@ -67,6 +67,12 @@ def _unquote(bit: str) -> str:
     return bit
 
 
+def _is_id(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also says yes to "²" and "٣", which
+    int() then refuses or reads as another number."""
+    return text.isascii() and text.isdigit() and len(text) < 12
+
+
 # --- list filters ------------------------------------------------------------
 
 
@@ -177,7 +183,7 @@ class StudentClassFilter(admin.SimpleListFilter):
         school_id = admin_school_id(request.user)
         if school_id is not None:
             classes = classes.filter(school_id=school_id)
-        elif sees_all_schools(request.user) and (chosen := request.GET.get("school__id__exact", "")).isdigit():
+        elif sees_all_schools(request.user) and _is_id(chosen := request.GET.get("school__id__exact", "")):
             classes = classes.filter(school_id=int(chosen))
         else:
             return []
@@ -185,7 +191,7 @@ class StudentClassFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):  # noqa: ANN001, ANN201
         value = self.value()
-        if value and value.isdigit():
+        if value and _is_id(value):
             return queryset.filter(school_class_id=int(value))
         return queryset
 
@@ -199,7 +205,7 @@ class StudentLevelFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):  # noqa: ANN001, ANN201
         value = self.value()
-        if value and value.isdigit():
+        if value and _is_id(value):
             return queryset.filter(school_class__level=int(value))
         return queryset
 

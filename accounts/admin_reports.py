@@ -174,7 +174,8 @@ def _report_scope(request: HttpRequest) -> School | None:
         return School.objects.get(pk=own)
     if not chosen:
         return None
-    if not chosen.isdigit():
+    # ASCII digits only: "²".isdigit() is true too, and int() refuses it.
+    if not (chosen.isascii() and chosen.isdigit() and len(chosen) < 12):
         raise Http404
     try:
         return School.objects.get(pk=int(chosen))

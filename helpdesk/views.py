@@ -142,7 +142,8 @@ def _get_student_for_teacher(request: HttpRequest, pk: int) -> Student:
 
 def _request_id(request: HttpRequest) -> int | None:
     value = request.POST.get("request", "")
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    # ASCII digits only: "²".isdigit() is true too, and int() refuses it.
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
 
 
 @form_teacher_required

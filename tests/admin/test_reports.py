@@ -156,6 +156,13 @@ class TestReportsPage:
         assert client.get(reverse(self.URL), {"school": "x"}).status_code == 404
         assert client.get(reverse(self.URL), {"school": "999999"}).status_code == 404
 
+    @pytest.mark.parametrize("typed", ["²", "٣", "9" * 40, " 1"])
+    def test_it_answers_404_for_a_school_that_is_not_a_number(self, client, moe_it, school, typed):
+        client.force_login(moe_it)
+        assert client.get(reverse(self.URL), {"school": typed}).status_code == 404
+        csv_url = reverse("mims_admin:reports_csv", args=["answers"])
+        assert client.get(csv_url, {"school": typed}).status_code == 404
+
     def test_it_escapes_a_school_name_in_the_chart(self, client, moe_it, school):
         school.name = "<script>alert(1)</script> Primary"
         school.save()

@@ -107,7 +107,7 @@ class TestTemporaryPassword:
         other_request.refresh_from_db()
         assert student.user.password == before and other_request.is_open
 
-    @pytest.mark.parametrize("value", ["abc", "-1", "9" * 40, ""])
+    @pytest.mark.parametrize("value", ["abc", "-1", "9" * 40, "", "²", "١٢", "٣"])
     def test_it_ignores_a_nonsense_request_id(self, client, student, form_teacher, value):
         client.force_login(form_teacher.user)
         response = _issue(client, student, request=value)
