@@ -264,6 +264,8 @@ def take_file(batch: Batch, user: User, *, request: HttpRequest | None = None) -
     """The PDF for its requester, once: reading it deletes it. None otherwise."""
     if batch.requested_by_id != user.pk or not batch.downloadable or not batch.file_path:
         return None
+    if not may_still_see(batch, user):
+        return None
     path = private_dir() / batch.file_path
     try:
         data = path.read_bytes()
@@ -278,6 +280,19 @@ def take_file(batch: Batch, user: User, *, request: HttpRequest | None = None) -
     shutil.rmtree(batch.work_dir(), ignore_errors=True)
     audit.record(request, f"batch.{batch.kind}.downloaded", actor=user, target=f"batch {batch.pk}", school=batch.school)
     return data
+
+
+def may_still_see(batch: Batch, user: User) -> bool:
+    """Whether ``user`` may see every class of the batch today. The PDF holds
+    passwords or challenge answers: a teacher moved off a class (or an ICT
+    admin who is no longer one) after asking must not still collect it."""
+    if not user.is_active:
+        return False
+    class_ids = set(batch.units.values_list("school_class_id", flat=True))
+    if None in class_ids:  # a class deleted since: only school-wide IT of that school
+        return schools_for_user(user).filter(pk=batch.school_id).exists()
+    visible = classes_for_user(user).filter(pk__in=class_ids, school_id=batch.school_id).count()
+    return visible == len(class_ids)
 
 
 def cleanup_expired() -> int:

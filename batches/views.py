@@ -147,6 +147,8 @@ def status(request: HttpRequest, pk: int) -> JsonResponse:
 @login_required
 def download(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_own_batch(request, pk)
+    if not runner.may_still_see(batch, request.user):  # e.g. moved off the class since asking
+        raise Http404
     runner.cleanup_expired()
     batch.refresh_from_db()
     data = runner.take_file(batch, request.user, request=request)
