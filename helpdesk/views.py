@@ -118,12 +118,15 @@ def _forbidden(request: HttpRequest, target: str) -> NoReturn:
 
 
 def _classes_for(user) -> QuerySet[SchoolClass]:  # noqa: ANN001
+    """This year's classes the user may see: a class made inactive at year end
+    is kept for the record but is nobody's to work on, whoever asks."""
     if user.is_superuser:
-        return SchoolClass.objects.filter(is_active=True)
-    teacher = user.teacher
-    if user.is_staff:
-        return SchoolClass.objects.filter(school_id=teacher.school_id, is_active=True)
-    return teacher.form_classes.all()
+        classes = SchoolClass.objects.all()
+    elif user.is_staff:
+        classes = SchoolClass.objects.filter(school_id=user.teacher.school_id)
+    else:
+        classes = user.teacher.form_classes.all()
+    return classes.filter(is_active=True)
 
 
 def _get_class_for_teacher(request: HttpRequest, pk: int) -> SchoolClass:

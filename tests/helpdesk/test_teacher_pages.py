@@ -98,6 +98,20 @@ class TestAccess:
             assert client.get(url).status_code == 404, url
         assert "5 Courage" in client.get("/teacher/").content.decode()
 
+    @pytest.mark.parametrize("who", ["form_teacher", "ict_admin"])
+    def test_it_shows_only_active_classes_to_form_teachers_and_ict_admins_alike(
+        self, client, request, school, form_teacher, ict_admin, who
+    ):
+        # Last year's class, kept for the record: not a class anyone takes now.
+        old = factories.make_class(school, 4, "4 Last Year")
+        old.is_active = False
+        old.save()
+        form_teacher.form_classes.add(old)
+        client.force_login(request.getfixturevalue(who).user)
+        assert "4 Last Year" not in client.get("/teacher/").content.decode()
+        assert client.get(f"/teacher/class/{old.pk}/").status_code == 404
+        assert client.get(f"/teacher/class/{old.pk}/dashboard/").status_code == 404
+
     def test_it_refuses_get_on_actions(self, client, student, form_teacher):
         client.force_login(form_teacher.user)
         for url in _actions(student):
