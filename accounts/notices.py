@@ -23,6 +23,9 @@ def send(template: str, recipients: Iterable[str], ctx: dict) -> None:
         return
     ctx = {"site_root": settings.SITE_ROOT, **ctx}
     subject = render_to_string(f"emails/{template}-subject.txt", ctx).strip()
+    # A header cannot hold a line break (a name saved with one would make
+    # send() raise): one line, single spaces.
+    subject = " ".join(subject.split())
     message = EmailMultiAlternatives(subject, render_to_string(f"emails/{template}-body.txt", ctx), to=recipients)
     message.attach_alternative(render_to_string(f"emails/{template}-body.html", ctx), "text/html")
     # Callers send after the change is saved; a mail server that is down is

@@ -45,3 +45,24 @@ def sspr_attempts_exceeded(request: HttpRequest) -> bool:
     return is_ratelimited(
         request, group="sspr", key=_ip_key, rate=settings.MIMS_SSPR_RATE_PER_IP, method="POST", increment=True
     )
+
+
+def reset_requests_exceeded(request: HttpRequest) -> bool:
+    """Every POST of the public reset-request form from one address, valid or
+    not (MIMS_REQUEST_RATE_PER_IP, 10 per hour): a family with several
+    children and a few retries fits; one machine flooding the form teachers'
+    inboxes does not."""
+    return is_ratelimited(
+        request, group="helpdesk-request", key=_ip_key, rate=settings.MIMS_REQUEST_RATE_PER_IP, method="POST",
+        increment=True,
+    )  # fmt: skip
+
+
+def request_status_lookups_exceeded(request: HttpRequest) -> bool:
+    """Reference-code look-ups from one address, GET included
+    (MIMS_REQUEST_STATUS_RATE_PER_IP, 30 per 10 min): plenty for a family
+    checking again, and it keeps 8-character codes (31^8) unguessable."""
+    return is_ratelimited(
+        request, group="helpdesk-status", key=_ip_key, rate=settings.MIMS_REQUEST_STATUS_RATE_PER_IP, method=ALL,
+        increment=True,
+    )  # fmt: skip

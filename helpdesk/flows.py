@@ -10,24 +10,20 @@ first instead of doing it again.
 
 from __future__ import annotations
 
-import logging
-import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from accounts import audit
+from accounts import audit, notices
 from accounts.lockouts import unlock_signin as _unlock_signin
 from accounts.models import AuditEvent, School, Student, Teacher, User
 from accounts.passwords import issue_temporary_password
@@ -38,7 +34,6 @@ from .matching import match_request
 from .models import ReferenceCode, ResetRequest, make_code
 
 FOLD_WINDOW = timedelta(hours=24)
-logger = logging.getLogger(__name__)
 
 
 # --- The public form --------------------------------------------------------
@@ -113,9 +108,11 @@ def _new_code(reset_request: ResetRequest, *, folded: bool) -> ReferenceCode:
     raise RuntimeError("Could not make a unique reference code")  # 5 clashes in 8.5e11: never
 
 
-def notify_new_request(reset_request: ResetRequest) -> int:
+def notify_new_request(reset_request: ResetRequest) -> None:
     """E-mail the child's form teachers, or the school's ICT admins when no
-    child matched yet. Returns how many messages were sent."""
+    child matched yet. A mail server that is down is logged (notices.send):
+    the request is saved and shows in the teachers' queue, and the family's
+    answer must not turn into an error page."""
     student = reset_request.student
     if student is not None and student.school_class_id:
         teachers = student.form_teachers()
@@ -126,23 +123,9 @@ def notify_new_request(reset_request: ResetRequest) -> int:
         )
         link = settings.SITE_ROOT + reverse("admin:helpdesk_resetrequest_match", args=[reset_request.pk])
     recipients = sorted({t.user.email for t in teachers if t.user.email and t.user.is_active})
-    if not recipients:
-        return 0
-    ctx = {"reset_request": reset_request, "student": student, "link": link}
     # Staff read the portal's default language, whatever the requester chose.
     with translation.override(settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string("emails/reset-request-subject.txt", ctx).split())
-        message = EmailMultiAlternatives(
-            subject, render_to_string("emails/reset-request-body.txt", ctx), to=recipients
-        )
-        message.attach_alternative(render_to_string("emails/reset-request-body.html", ctx), "text/html")
-    try:
-        return message.send()
-    except (OSError, smtplib.SMTPException):
-        # The request is saved and shows in the teachers' queue; a mail server
-        # that is down must not turn the family's answer into an error page.
-        logger.exception("Could not e-mail reset request %s to %d recipient(s)", reset_request.pk, len(recipients))
-        return 0
+        notices.send("reset-request", recipients, {"reset_request": reset_request, "student": student, "link": link})
 
 
 # --- Teacher actions --------------------------------------------------------
@@ -253,43 +236,51 @@ def _staff_name(user: User) -> str:
     return user.get_full_name() or user.username
 
 
-def clear_answers(http_request: HttpRequest, student: Student, *, actor: User, request_id: int | None) -> int:
+def _act_and_record(
+    http_request: HttpRequest,
+    student: Student,
+    *,
+    actor: User,
+    request_id: int | None,
+    action: str,
+    do: Callable[[User], int],
+    counted: str,
+) -> int:
+    """A teacher action that changes something about the child's account and
+    leaves the request open (marked as being handled): ``do`` gets the locked
+    user and returns how many rows it changed, audited as ``counted``."""
+
     def body(locked: _Locked) -> int:
-        cleared = _clear_answers(locked.user)
+        count = do(locked.user)
         _in_progress(locked.reset_request, actor)
         audit.record(
-            http_request, "teacher.clear_answers", actor=actor, target=student.login_id, school=student.school_id,
-            cleared=cleared,
-        )
-        return cleared
+            http_request, f"teacher.{action}", actor=actor, target=student.login_id, school=student.school_id,
+            **{counted: count},
+        )  # fmt: skip
+        return count
 
-    return _act(http_request, student, actor, "clear_answers", request_id, body)
+    return _act(http_request, student, actor, action, request_id, body)
+
+
+def clear_answers(http_request: HttpRequest, student: Student, *, actor: User, request_id: int | None) -> int:
+    return _act_and_record(
+        http_request, student, actor=actor, request_id=request_id, action="clear_answers", do=_clear_answers,
+        counted="cleared",
+    )  # fmt: skip
 
 
 def unlock_signin(http_request: HttpRequest, student: Student, *, actor: User, request_id: int | None) -> int:
-    def body(locked: _Locked) -> int:
-        removed = _unlock_signin(locked.user.username)
-        _in_progress(locked.reset_request, actor)
-        audit.record(
-            http_request, "teacher.unlock_signin", actor=actor, target=student.login_id, school=student.school_id,
-            removed=removed,
-        )
-        return removed
-
-    return _act(http_request, student, actor, "unlock_signin", request_id, body)
+    return _act_and_record(
+        http_request, student, actor=actor, request_id=request_id, action="unlock_signin",
+        do=lambda user: _unlock_signin(user.username), counted="removed",
+    )  # fmt: skip
 
 
 def unlock_reset(http_request: HttpRequest, student: Student, *, actor: User, request_id: int | None) -> int:
-    def body(locked: _Locked) -> int:
-        removed = _unlock_reset(locked.user.username)
-        _in_progress(locked.reset_request, actor)
-        audit.record(
-            http_request, "teacher.unlock_reset", actor=actor, target=student.login_id, school=student.school_id,
-            removed=removed,
-        )
-        return removed
-
-    return _act(http_request, student, actor, "unlock_reset", request_id, body)
+    return _act_and_record(
+        http_request, student, actor=actor, request_id=request_id, action="unlock_reset",
+        do=lambda user: _unlock_reset(user.username), counted="removed",
+    )  # fmt: skip
 
 
 def close_request(

@@ -3,21 +3,14 @@ from __future__ import annotations
 import unicodedata
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from django_ratelimit import ALL
-from django_ratelimit.core import is_ratelimited
 
-from accounts.audit import client_ip
 from accounts.models import School, Student
+from accounts.ratelimits import request_status_lookups_exceeded, reset_requests_exceeded
 
 from .models import ResetRequest, normalise_code
-
-
-def _ip_key(group: str, request: HttpRequest) -> str:
-    return client_ip(request) or "unknown"
 
 
 def _tidy(text: str) -> str:
@@ -94,15 +87,7 @@ class ResetRequestForm(forms.Form):
         return "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch)[0] != "C").strip()
 
     def clean(self) -> dict:
-        # Every POST counts, valid or not (MIMS_REQUEST_RATE_PER_IP).
-        if is_ratelimited(
-            self.request,
-            group="helpdesk-request",
-            key=_ip_key,
-            rate=settings.MIMS_REQUEST_RATE_PER_IP,
-            method="POST",
-            increment=True,
-        ):
+        if reset_requests_exceeded(self.request):
             raise ValidationError(
                 _("Too many requests have been sent from here. Please wait an hour and try again."),
                 code="rate_limited",
@@ -126,15 +111,7 @@ class StatusForm(forms.Form):
         self.request = request
 
     def clean(self) -> dict:
-        # Status look-ups (MIMS_REQUEST_STATUS_RATE_PER_IP) keep codes unguessable.
-        if is_ratelimited(
-            self.request,
-            group="helpdesk-status",
-            key=_ip_key,
-            rate=settings.MIMS_REQUEST_STATUS_RATE_PER_IP,
-            method=ALL,
-            increment=True,
-        ):
+        if request_status_lookups_exceeded(self.request):
             raise ValidationError(
                 _("Too many codes have been checked from here. Please wait a few minutes and try again."),
                 code="rate_limited",

@@ -250,48 +250,44 @@ def teacher_temporary_password(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "helpdesk/teacher_password.html", ctx)
 
 
+def _child_action(
+    request: HttpRequest, student: Student, action: Callable[..., object], success: str, **kwargs: object
+) -> HttpResponse:
+    """Run a teacher action from ``flows`` and go back to the child's page,
+    saying what was done or, when it was refused, why nothing was."""
+    kwargs.setdefault("request_id", _request_id(request))
+    try:
+        action(request, student, actor=request.user, **kwargs)
+    except flows.ActionRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, success)
+    return redirect("teacher:child", pk=student.pk)
+
+
 @require_POST
 @form_teacher_required
 def teacher_clear_answers(request: HttpRequest, pk: int) -> HttpResponse:
     student = _get_student_for_teacher(request, pk)
-    try:
-        flows.clear_answers(request, student, actor=request.user, request_id=_request_id(request))
-    except flows.ActionRefused as refusal:
-        messages.error(request, refusal.message)
-        return redirect("teacher:child", pk=student.pk)
     if student.level is not None and student.level <= 3:
-        messages.success(request, _("Challenge answers cleared. This child needs a new challenge card."))
+        success = _("Challenge answers cleared. This child needs a new challenge card.")
     else:
-        messages.success(
-            request, _("Challenge answers cleared. The child will set up new ones at the next sign-in.")
-        )
-    return redirect("teacher:child", pk=student.pk)
+        success = _("Challenge answers cleared. The child will set up new ones at the next sign-in.")
+    return _child_action(request, student, flows.clear_answers, success)
 
 
 @require_POST
 @form_teacher_required
 def teacher_unlock_signin(request: HttpRequest, pk: int) -> HttpResponse:
     student = _get_student_for_teacher(request, pk)
-    try:
-        flows.unlock_signin(request, student, actor=request.user, request_id=_request_id(request))
-    except flows.ActionRefused as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(request, _("Sign-in unlocked."))
-    return redirect("teacher:child", pk=student.pk)
+    return _child_action(request, student, flows.unlock_signin, _("Sign-in unlocked."))
 
 
 @require_POST
 @form_teacher_required
 def teacher_unlock_reset(request: HttpRequest, pk: int) -> HttpResponse:
     student = _get_student_for_teacher(request, pk)
-    try:
-        flows.unlock_reset(request, student, actor=request.user, request_id=_request_id(request))
-    except flows.ActionRefused as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(request, _("Self-service reset unlocked."))
-    return redirect("teacher:child", pk=student.pk)
+    return _child_action(request, student, flows.unlock_reset, _("Self-service reset unlocked."))
 
 
 @require_POST
@@ -306,13 +302,7 @@ def teacher_close_request(request: HttpRequest, pk: int) -> HttpResponse:
         ctx = _child_context(request, student)
         ctx["close_form"] = form
         return render(request, "helpdesk/teacher_child.html", ctx, status=400)
-    try:
-        flows.close_request(
-            request, student, actor=request.user, request_id=pk,
-            state=form.cleaned_data["state"], reason=form.cleaned_data["reason"],
-        )
-    except flows.ActionRefused as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(request, _("Request closed."))
-    return redirect("teacher:child", pk=student.pk)
+    return _child_action(
+        request, student, flows.close_request, _("Request closed."),
+        request_id=pk, state=form.cleaned_data["state"], reason=form.cleaned_data["reason"],
+    )  # fmt: skip

@@ -204,8 +204,16 @@ class TestMailServerDown:
         response = client.post("/request-reset/", request_data(school))
         assert response.status_code == 302
         assert ResetRequest.objects.get().student == student
-        assert "Could not e-mail reset request" in caplog.text
+        assert "Could not send the reset-request e-mail to 1 recipient(s)" in caplog.text
         assert "9123" not in caplog.text
+
+    def test_it_sends_a_one_line_subject_whatever_the_name_holds(self, client, school, student, teacher_with_email):
+        # A header cannot hold a line break; a name saved with one must not stop the e-mail.
+        student.full_name = "Muhammad Ali\nBin  Muhammad Raihan"
+        student.save()
+        response = client.post("/request-reset/", request_data(school, login_id=student.user.login_id))
+        assert response.status_code == 302
+        assert mail.outbox[0].subject == "Password reset request: Muhammad Ali Bin Muhammad Raihan (5 Courage)"
 
     def test_it_writes_to_staff_in_the_default_language(self, client, school, student, teacher_with_email):
         client.post("/i18n/setlang/", {"language": "ms"})
