@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
@@ -32,6 +34,14 @@ def _other_object(model, other):  # noqa: ANN001, ANN202
         User: other["user"],
         AuditEvent: other["event"],
     }.get(model)
+
+
+def _page(response, pk: int) -> str:  # noqa: ANN001
+    """The page without what differs on every request anyway: the CSRF token
+    (masked afresh each time) and the address asked for (the language form's
+    "next"). What is left must not tell the two objects apart."""
+    text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+    return text.replace(f"/{pk}/", "/PK/")
 
 
 def _form_data(form) -> dict:  # noqa: ANN001
@@ -101,7 +111,7 @@ class TestEveryModelAdmin:
                 theirs = self.client.get(_url(model, view, obj.pk))
                 missing = self.client.get(_url(model, view, 987654321))
                 assert theirs.status_code == missing.status_code, (model, view, theirs.status_code)
-                assert theirs.content == missing.content, (model, view)
+                assert _page(theirs, obj.pk) == _page(missing, 987654321), (model, view)
                 # 404, or 403 where the role may not delete such objects at all.
                 assert theirs.status_code == 404 or (view == "delete" and theirs.status_code == 403), (model, view)
             assert OTHER_MARK not in self.client.get(_url(model, "change", obj.pk)).content.decode()
