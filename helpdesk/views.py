@@ -66,7 +66,8 @@ _PUBLIC_STATE = {
 
 
 def request_reset_status(request: HttpRequest) -> HttpResponse:
-    """Only the state and the teacher's message: nothing about the child."""
+    """Only the state and, for the code that opened the request, the teacher's
+    message: nothing about the child (see ReferenceCode.public_state)."""
     ctx: dict = {}
     if "code" in request.GET:
         form = StatusForm(request.GET, request=request)
