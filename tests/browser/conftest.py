@@ -22,6 +22,7 @@ import pytest
 from axe_playwright_python.base import AxeResults
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
@@ -79,7 +80,16 @@ class _SharedBrowser:
 
     def acquire(self) -> Browser:
         if self.browser is None:
+            from django.db import connections
+
+            # Django keeps its connections per context, and starting Playwright
+            # moves this thread into a new one: every test after it gets fresh
+            # connection objects. Carry over what the test database setup left on
+            # the old one (the data the migrations made, for serialized rollback).
+            serialized = getattr(connections[DEFAULT_DB_ALIAS], "_test_serialized_contents", None)
             self.playwright = sync_playwright().start()
+            if serialized is not None:
+                connections[DEFAULT_DB_ALIAS]._test_serialized_contents = serialized
             self.browser = self.playwright.chromium.launch(
                 executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
             )
@@ -100,7 +110,7 @@ _shared = _SharedBrowser()
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def browser(django_db_setup) -> Iterator[Browser]:  # noqa: ANN001 — the test database exists before Playwright starts
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run scripts/install-chromium (or `make browser`) once.")
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
