@@ -34,10 +34,11 @@ def test_it_starts_db_worker_and_stops_it_with_the_server(tmp_path):
         first = server.stdout.readline()
         assert first.startswith("Background worker started (process "), first
         worker = int(first.rsplit(" ", 1)[1].rstrip(").\n"))
-        assert Path(f"/proc/{worker}/cmdline").read_bytes().split(b"\0")[2:4] == [b"db_worker", b"--interval"]
         for line in server.stdout:  # the worker says it is ready
             if "Starting worker" in line:
                 break
+        # Read only now: right after the fork the child may not have exec'd yet.
+        assert Path(f"/proc/{worker}/cmdline").read_bytes().split(b"\0")[2:4] == [b"db_worker", b"--interval"]
         server.terminate()
         server.wait(timeout=30)
         assert not _alive(worker)
