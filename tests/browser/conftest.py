@@ -153,6 +153,33 @@ def restore_migrated_rows() -> None:
     seed_questions()
 
 
+class _RestoreAfterFlush:
+    """After every test that empties the database (transactional ones, the live
+    server's among them, in any folder), put back the data migrations' rows, so
+    that no later test depends on running before one of ours. Registered for the
+    whole run from here because these tests are the first to flush many times;
+    it belongs in tests/conftest.py if more folders need it."""
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_teardown(self, item: pytest.Item, nextitem: pytest.Item | None):  # noqa: ANN201
+        yield
+        marker = item.get_closest_marker("django_db")
+        flushed = {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())) or (
+            marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+        )
+        # After the last test the test database is already gone, and nothing needs it.
+        if flushed and nextitem is not None:
+            from pytest_django.plugin import blocking_manager_key
+
+            with item.config.stash[blocking_manager_key].unblock():
+                restore_migrated_rows()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not config.pluginmanager.has_plugin("mims-restore-after-flush"):
+        config.pluginmanager.register(_RestoreAfterFlush(), "mims-restore-after-flush")
+
+
 @pytest.fixture
 def questions_bank(transactional_db) -> None:  # noqa: ANN001
     """What the data migrations made: the question bank and the staff groups."""
