@@ -89,9 +89,14 @@ class _SharedBrowser:
     def release(self) -> None:
         self.users -= 1
         if self.users == 0 and self.browser is not None:
+            from django.db import connections
+
             try:
                 self.browser.close()
             finally:
+                # Django keeps connections per context, and Playwright's is its own:
+                # close the ones opened in it, or dropping the test database fails.
+                connections.close_all()
                 self.playwright.stop()
                 self.browser = self.playwright = None
 
