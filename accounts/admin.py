@@ -34,6 +34,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
+from batches import views as batch_views
 from sspr.answers import ANSWERS_NEEDED, clear_answers
 from sspr.locks import unlock_reset
 from sspr.models import ChallengeAnswer
@@ -216,7 +217,6 @@ class StudentLevelFilter(admin.SimpleListFilter):
 @admin.register(School)
 class SchoolAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     school_path = "pk"
-    list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -230,6 +230,20 @@ class SchoolAdmin(SchoolScopedAdmin, admin.ModelAdmin):
         # The code ties imports to the school; only MOE IT changes it.
         return [] if sees_all_schools(request.user) else ["code"]
 
+    list_display = ["name", "code", "yearly_work"]
+
+    @admin.display(description=_("yearly work"))
+    def yearly_work(self, obj: School) -> str:
+        # Cards by level, the yearly password reset and year-end promotion run
+        # as background batches on their own pages (batches/views.py).
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("batches:school", args=[obj.pk]),
+            gettext("Cards and yearly reset"),
+            reverse("batches:promote", args=[obj.pk]),
+            gettext("Year-end promotion"),
+        )
+
 
 @admin.register(SchoolClass)
 class SchoolClassAdmin(SchoolScopedAdmin, admin.ModelAdmin):
@@ -238,6 +252,15 @@ class SchoolClassAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     list_select_related = ["school"]
     search_fields = ["name"]
     show_full_result_count = False
+    actions = ["issue_cards", "issue_slips"]
+
+    @admin.action(description=_("Make challenge cards (Primary 2–3) for the selected classes"))
+    def issue_cards(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+        return batch_views.start_cards_for_classes(request, queryset)
+
+    @admin.action(description=_("Issue temporary passwords with slips for the selected classes"))
+    def issue_slips(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+        return batch_views.start_slips_for_classes(request, queryset)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # A subquery per shown row, not a GROUP BY over every student.
@@ -409,7 +432,22 @@ class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     ordering = ["full_name", "pk"]  # served by the (school_id,) full_name, id indexes
     readonly_fields = ["login_id_display", "login_base", "school", "answer_status"]
     fields = ["full_name", "login_id_display", "student_ref", "school", "school_class", "answer_status"]
-    actions = ["issue_temporary_passwords", "clear_challenge_answers", "unlock_students", "rename_login_id"]
+    actions = [
+        "issue_temporary_passwords",
+        "issue_slips",
+        "reissue_cards",
+        "clear_challenge_answers",
+        "unlock_students",
+        "rename_login_id",
+    ]
+
+    @admin.action(description=_("Print sign-in slips with new temporary passwords (background)"))
+    def issue_slips(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+        return batch_views.start_slips_for_students(request, queryset)
+
+    @admin.action(description=_("Make new challenge cards (lost card; Primary 2–3)"))
+    def reissue_cards(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+        return batch_views.start_cards_for_students(request, queryset)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # Answer status as two subqueries, evaluated for the rows of the page
