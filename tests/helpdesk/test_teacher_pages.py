@@ -209,3 +209,10 @@ class TestRoster:
         assert student.user.login_id in page and "9123 4567" in page and "Forgot answers" in page
         assert "Give a temporary password" in page and 'name="stamp"' in page
         assert "answer number" not in page and student.user.password not in page
+
+
+@pytest.mark.django_db
+def test_the_class_page_links_the_cards_and_slips_page(client, form_teacher, p5_class):
+    client.force_login(form_teacher.user)
+    page = client.get(f"/teacher/class/{p5_class.pk}/").content.decode()
+    assert f"/batches/class/{p5_class.pk}/" in page
