@@ -258,7 +258,9 @@ class TestNoEnumeration:
         start(client, "made_up_child_name")
         dealt = client.session["sspr_flow"]["question_ids"]
         assert len(set(dealt)) == 2
-        assert set(dealt) <= set(ChallengeQuestion.objects.filter(for_cards=False).values_list("pk", flat=True))
+        # Active questions of one family (own or card), as a real child would be asked.
+        asked = ChallengeQuestion.objects.filter(pk__in=dealt, is_active=True)
+        assert asked.count() == 2 and len({q.for_cards for q in asked}) == 1
 
     def test_a_made_up_id_always_draws_from_the_same_three(self, db):
         from django.test import Client
