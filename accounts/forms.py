@@ -45,7 +45,7 @@ class LoginForm(forms.Form):
             self.request, increment=False
         ):
             raise forms.ValidationError(
-                _("Too many tries from this computer. Please wait a few minutes and try again."),
+                ratelimits.TOO_MANY_TRIES,
                 code="rate_limited",
             )
         self.user = authenticate(self.request, username=username, password=password)

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
 from .audit import client_ip
+
+# What a child sees when their computer's address is over a limit.
+TOO_MANY_TRIES = gettext_lazy("Too many tries from this computer. Please wait a few minutes and try again.")
 
 
 def _ip_key(group: str, request: HttpRequest) -> str:

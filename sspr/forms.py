@@ -32,9 +32,7 @@ class StartForm(forms.Form):
         if not key:
             raise forms.ValidationError(_("Type your login ID."), code="required")
         if ratelimits.sspr_attempts_exceeded(self.request):
-            raise forms.ValidationError(
-                _("Too many tries from this computer. Please wait a few minutes and try again."), code="rate_limited"
-            )
+            raise forms.ValidationError(ratelimits.TOO_MANY_TRIES, code="rate_limited")
         return key
 
 
@@ -54,9 +52,7 @@ class AnswersForm(forms.Form):
 
     def clean(self) -> dict:
         if ratelimits.sspr_attempts_exceeded(self.request):
-            raise forms.ValidationError(
-                _("Too many tries from this computer. Please wait a few minutes and try again."), code="rate_limited"
-            )
+            raise forms.ValidationError(ratelimits.TOO_MANY_TRIES, code="rate_limited")
         return self.cleaned_data
 
     def answers(self) -> list[str]:

@@ -125,60 +125,28 @@ class TestConcurrentAllocationTestCase:
     def test_it_never_gives_two_imports_the_same_id(self, transactional_db):
         make_user("tan_ah_kow")
         rounds, workers = 5, 2
-        results: list[str] = []
-        errors: list[BaseException] = []
-        lock = threading.Lock()
 
-        def import_one(barrier: threading.Barrier) -> None:
-            try:
-                barrier.wait()
-                with transaction.atomic():
-                    username = allocate_username("tan_ah_kow")
-                    make_user(username)
-                with lock:
-                    results.append(username)
-            except BaseException as e:  # noqa: BLE001 - reported below
-                errors.append(e)
-            finally:
-                connections.close_all()
+        def import_one() -> list[str]:
+            with transaction.atomic():
+                username = allocate_username("tan_ah_kow")
+                make_user(username)
+            return [username]
 
-        for _ in range(rounds):
-            barrier = threading.Barrier(workers)
-            threads = [threading.Thread(target=import_one, args=(barrier,)) for _ in range(workers)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
+        results, errors = _run_together(import_one, rounds, workers)
 
         assert errors == []
         assert sorted(results) == sorted(f"tan_ah_kow_{n}" for n in range(1, rounds * workers + 1))
 
     def test_it_never_gives_two_batch_imports_the_same_ids(self, transactional_db):
         rounds, workers = 5, 2
-        results: list[str] = []
-        errors: list[BaseException] = []
-        lock = threading.Lock()
 
-        def import_batch(barrier: threading.Barrier) -> None:
-            try:
-                barrier.wait()
-                with transaction.atomic():
-                    usernames = allocate_usernames(["ong", "tan", "lim", "tan", "ong"])
-                    User.objects.bulk_create([User(username=u) for u in usernames])
-                with lock:
-                    results.extend(usernames)
-            except BaseException as e:  # noqa: BLE001 - reported below
-                errors.append(e)
-            finally:
-                connections.close_all()
+        def import_batch() -> list[str]:
+            with transaction.atomic():
+                usernames = allocate_usernames(["ong", "tan", "lim", "tan", "ong"])
+                User.objects.bulk_create([User(username=u) for u in usernames])
+            return usernames
 
-        for _ in range(rounds):
-            barrier = threading.Barrier(workers)
-            threads = [threading.Thread(target=import_batch, args=(barrier,)) for _ in range(workers)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
+        results, errors = _run_together(import_batch, rounds, workers)
 
         assert errors == []
         counts = {"ong": 20, "tan": 20, "lim": 10}  # 2 per batch x 2 workers x 5 rounds, and 1 for "lim"
@@ -250,3 +218,30 @@ class TestRenameLoginIdTestCase:
         assert student.login_base == "muhammad_ali_muhammad_raihan"
         success = AuditEvent.objects.filter(action="login_id.rename", outcome=AuditEvent.Outcome.SUCCESS)
         assert not success.exists()
+
+
+def _run_together(work, rounds: int, workers: int) -> tuple[list[str], list[BaseException]]:
+    """Run ``work`` in ``workers`` threads released at once by a barrier, ``rounds`` times."""
+    results: list[str] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def worker(barrier: threading.Barrier) -> None:
+        try:
+            barrier.wait()
+            names = work()
+            with lock:
+                results.extend(names)
+        except BaseException as e:  # noqa: BLE001 - reported by the caller
+            errors.append(e)
+        finally:
+            connections.close_all()
+
+    for _ in range(rounds):
+        barrier = threading.Barrier(workers)
+        threads = [threading.Thread(target=worker, args=(barrier,)) for _ in range(workers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    return results, errors
