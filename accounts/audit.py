@@ -68,17 +68,15 @@ def school_of(user: Any) -> int | None:
 
 
 def typed_id(login_key: str) -> str:
-    """A typed login ID, fit for the audit log.
+    """A typed login ID, fit for the audit log: the username when it names an
+    account, otherwise only a keyed hash of it (accounts.lockouts.lock_key).
 
-    Children sometimes type their password into the login ID box; only what
-    looks like a login ID, or is a real username, is written down.
+    Children sometimes type their password into the login ID box; what matches
+    no account is never written down as typed.
     """
-    from .models import User
-    from .usernames import is_valid_username
+    from .lockouts import lock_key
 
-    if is_valid_username(login_key) or User.objects.filter(username=login_key).exists():
-        return login_key
-    return "(not a login ID)"
+    return lock_key(login_key)
 
 
 @receiver(user_logged_in)
@@ -98,7 +96,9 @@ def _login_failed(sender, credentials, request=None, **kwargs):  # noqa: ANN001,
     from .usernames import normalise_login_id
 
     typed = normalise_login_id(credentials.get("username") or "")
-    record(request, "login", target=typed_id(typed), outcome=AuditEvent.Outcome.FAILURE)
+    # The password asked again while signed in is audited as a re-check.
+    action = getattr(request, "mims_check_action", "login")
+    record(request, action, target=typed_id(typed), outcome=AuditEvent.Outcome.FAILURE)
 
 
 @receiver(user_locked_out)

@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .networks import validate_networks
+
 
 class Level(models.IntegerChoices):
     P1 = 1, "P1"
@@ -19,6 +21,15 @@ class Level(models.IntegerChoices):
 class School(models.Model):
     name = models.CharField(_("name"), max_length=200)
     code = models.CharField(_("code"), max_length=20, unique=True, help_text=_("The school code used in imports."))
+    networks = models.TextField(
+        _("school networks"),
+        blank=True,
+        validators=[validate_networks],
+        help_text=_(
+            "The school's Internet addresses, one range a line, for example 203.0.113.0/24. Children signing in "
+            "from here are never turned away because of other children's typos."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

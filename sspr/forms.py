@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import ratelimits
+from accounts import lockouts, ratelimits
 from accounts.models import User
 from accounts.usernames import normalise_login_id
 
@@ -70,8 +70,9 @@ class SetupForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, user: User, *args, ask_password: bool, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, user: User, *args, ask_password: bool, request: HttpRequest, **kwargs) -> None:  # noqa: ANN002, ANN003
         self.user = user
+        self.request = request
         super().__init__(*args, **kwargs)
         if not ask_password:
             del self.fields["current_password"]
@@ -92,7 +93,8 @@ class SetupForm(forms.Form):
 
     def clean_current_password(self) -> str:
         password = self.cleaned_data["current_password"]
-        if not self.user.check_password(password):
+        # Counted toward the sign-in lock and audited, like a sign-in.
+        if not lockouts.recheck_password(self.request, self.user, password):
             raise forms.ValidationError(_("That is not your password. Try again."), code="password_incorrect")
         return password
 

@@ -91,8 +91,9 @@ class TestHappyPath:
         assert b"not the same" in r.content
 
     def test_it_lifts_a_sign_in_lock(self, client, student, ready):
-        for _ in range(5):
-            client.post("/login/", {"username": student.user.username, "password": "wrong-one1"})
+        for i in range(5):
+            client.post("/login/", {"username": student.user.username, "password": f"wrong-one{i}"})
+        assert client.post("/login/", {"username": student.user.username, "password": NEW}).status_code == 429
         start(client, student.user.username)
         answer(client, answers_for(client, ready))
         new_password(client)

@@ -1,0 +1,100 @@
+"""School networks: the Internet addresses a school's children sign in from.
+
+A school (often a whole cluster of schools through one gateway) reaches the
+portal through a few public addresses. They are set per school in the admin
+(``School.networks``, one CIDR range a line) and/or in the environment
+(``MIMS_SCHOOL_NETWORKS="NPS=203.0.113.0/24 198.51.100.7;SPS=..."``, by school
+code). :func:`schools_at` is the one place that answers "is this address a
+school's network, and whose?".
+
+What the answer changes (docs/security.md, "School networks"):
+* per-address limits never turn away a child there (ratelimits.py);
+* a sign-in lock caused from elsewhere does not stop the child signing in from
+  their own school's network (lockouts.py, Entra-style familiar locations).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_networks(text: str) -> list[Network]:
+    """One range a line (or separated by spaces or commas); a bare address is a /32."""
+    networks = []
+    for item in text.replace(",", " ").split():
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ValidationError(
+                _("%(value)s is not an Internet address or range, such as 203.0.113.0/24.") % {"value": item},
+                code="invalid_network",
+            ) from None
+    return networks
+
+
+def validate_networks(text: str) -> None:
+    parse_networks(text)
+
+
+@lru_cache(maxsize=1)
+def _from_environment(value: str) -> tuple[tuple[str, tuple[Network, ...]], ...]:
+    entries = []
+    for part in value.split(";"):
+        if not part.strip():
+            continue
+        code, _sep, ranges = part.partition("=")
+        entries.append((code.strip(), tuple(parse_networks(ranges))))
+    return tuple(entries)
+
+
+def all_networks() -> list[tuple[int, Network]]:
+    """Every (school id, range) pair, from the admin and the environment."""
+    from .models import School
+
+    pairs: list[tuple[int, Network]] = []
+    for school_id, text in School.objects.exclude(networks="").values_list("id", "networks"):
+        try:
+            pairs += [(school_id, n) for n in parse_networks(text)]
+        except ValidationError:
+            continue  # saved before validation existed: ignored, never a 500
+    env = _from_environment(settings.MIMS_SCHOOL_NETWORKS)
+    if env:
+        ids = dict(School.objects.filter(code__in=[code for code, _n in env]).values_list("code", "id"))
+        pairs += [(ids[code], n) for code, networks in env if code in ids for n in networks]
+    return pairs
+
+
+def schools_at(ip: str | None, pairs: list[tuple[int, Network]] | None = None) -> frozenset[int]:
+    """The ids of the schools whose network ``ip`` is in (empty: not a school network).
+
+    Pass ``pairs`` from :func:`all_networks` to classify many addresses with one query.
+    """
+    if not ip:
+        return frozenset()
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return frozenset()
+    if pairs is None:
+        pairs = all_networks()
+    return frozenset(school_id for school_id, net in pairs if address.version == net.version and address in net)
+
+
+def request_schools(request) -> frozenset[int]:  # noqa: ANN001
+    """:func:`schools_at` for the request's client address, worked out once per request."""
+    from .audit import client_ip
+
+    if not hasattr(request, "_mims_school_networks"):
+        request._mims_school_networks = schools_at(client_ip(request))
+    return request._mims_school_networks
+
+
+def is_school_network(request) -> bool:  # noqa: ANN001
+    return bool(request_schools(request))
