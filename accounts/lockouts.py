@@ -151,6 +151,11 @@ def unlock_signin(username: str) -> int:
     return reset(username=username)
 
 
+def prune_stale() -> int:
+    """Delete sign-in attempt rows older than the cool-off: they no longer count."""
+    return AccessAttempt.objects.filter(attempt_time__lt=timezone.now() - settings.AXES_COOLOFF_TIME).delete()[0]
+
+
 class SignInLockHandler(AxesDatabaseHandler):
     """django-axes' database handler, counting as :func:`failures` does."""
 

@@ -33,7 +33,9 @@ class StartForm(forms.Form):
             raise forms.ValidationError(_("Type your login ID."), code="required")
         if ratelimits.sspr_attempts_exceeded(self.request):
             raise forms.ValidationError(ratelimits.TOO_MANY_TRIES, code="rate_limited")
-        return key
+        # The flow, its lock and the audit log keep an ID that matches no
+        # account only as a keyed hash: it may be a password typed in the wrong box.
+        return lockouts.lock_key(key)
 
 
 class AnswersForm(forms.Form):

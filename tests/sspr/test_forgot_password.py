@@ -164,8 +164,9 @@ class TestWrongAnswers:
         assert "sspr_flow" in client.session and not client.session["sspr_flow"]["verified"]
 
     def test_it_locks_after_five_wrong_attempts_and_tells_the_form_teachers(
-        self, client, student, ready, form_teacher
+        self, client, student, ready, form_teacher, settings
     ):
+        settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
         form_teacher.user.email = "ms.tan@school.edu.sg"
         form_teacher.user.save()
         start(client, student.user.username)
