@@ -19,10 +19,11 @@ import ipaddress
 from functools import lru_cache
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.translation import gettext as _
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+MIN_PREFIX = {4: 16, 6: 32}  # the widest range a school network may be
 
 
 def parse_networks(text: str) -> list[Network]:
@@ -30,12 +31,21 @@ def parse_networks(text: str) -> list[Network]:
     networks = []
     for item in text.replace(",", " ").split():
         try:
-            networks.append(ipaddress.ip_network(item, strict=False))
+            network = ipaddress.ip_network(item, strict=False)
         except ValueError:
             raise ValidationError(
                 _("%(value)s is not an Internet address or range, such as 203.0.113.0/24.") % {"value": item},
                 code="invalid_network",
             ) from None
+        # A school's gateway is a handful of addresses; a huge range would lift
+        # the per-address limits for half the Internet.
+        if network.prefixlen < MIN_PREFIX[network.version]:
+            raise ValidationError(
+                _("%(value)s is too wide for a school network: use at most /%(prefix)d.")
+                % {"value": item, "prefix": MIN_PREFIX[network.version]},
+                code="network_too_wide",
+            )
+        networks.append(network)
     return networks
 
 
@@ -43,15 +53,22 @@ def validate_networks(text: str) -> None:
     parse_networks(text)
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=4)
 def _from_environment(value: str) -> tuple[tuple[str, tuple[Network, ...]], ...]:
     entries = []
     for part in value.split(";"):
         if not part.strip():
             continue
         code, _sep, ranges = part.partition("=")
-        entries.append((code.strip(), tuple(parse_networks(ranges))))
+        try:
+            entries.append((code.strip(), tuple(parse_networks(ranges))))
+        except ValidationError as e:
+            raise ImproperlyConfigured(f"MIMS_SCHOOL_NETWORKS ({code.strip()}): {e.messages[0]}") from None
     return tuple(entries)
+
+
+def check_environment() -> None:
+    _from_environment(settings.MIMS_SCHOOL_NETWORKS)
 
 
 def all_networks() -> list[tuple[int, Network]]:

@@ -150,12 +150,22 @@ def sign_in_request():
 @pytest.mark.django_db
 def test_school_networks_come_from_the_environment_too(settings):
     build_school(10, code="ENV", networks="")
-    settings.MIMS_SCHOOL_NETWORKS = "ENV=192.0.2.0/28 192.0.2.100;NOPE=10.0.0.0/8"
+    settings.MIMS_SCHOOL_NETWORKS = "ENV=192.0.2.0/28 192.0.2.100;NOPE=10.0.0.0/24"
     from accounts.networks import schools_at
 
     school = School.objects.get(code="ENV")
     assert schools_at("192.0.2.5") == schools_at("192.0.2.100") == {school.pk}
-    assert schools_at("192.0.2.16") == schools_at("10.1.1.1") == frozenset()
+    assert schools_at("192.0.2.16") == schools_at("10.0.0.1") == frozenset()  # NOPE: no such school
+
+
+def test_a_mistyped_environment_setting_stops_the_start(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from accounts.networks import check_environment
+
+    settings.MIMS_SCHOOL_NETWORKS = "NPS=203.0.113.0/24 school-wifi"
+    with pytest.raises(ImproperlyConfigured, match="NPS"):
+        check_environment()
 
 
 @pytest.mark.django_db
@@ -167,3 +177,28 @@ def test_a_school_network_that_is_not_an_address_is_refused_with_a_clear_message
         school.full_clean()
     assert "school is not an Internet address" in str(e.value)
     assert SchoolClass.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("wide", ["0.0.0.0/0", "10.0.0.0/8", "2001:db8::/16"])
+def test_a_school_network_wider_than_a_gateway_is_refused(wide):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="too wide for a school network"):
+        School(code="X", name="X", networks=wide).full_clean()
+
+
+@pytest.mark.django_db
+def test_only_moe_it_sets_school_networks_in_the_admin(client, school, ict_admin, moe_it):
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    model_admin = admin.site._registry[School]
+    request = RequestFactory().get("/")
+    request.user = ict_admin.user
+    assert "networks" in model_admin.get_readonly_fields(request, school)
+    request.user = moe_it
+    assert "networks" not in model_admin.get_readonly_fields(request, school)
+    client.force_login(moe_it)
+    r = client.get(f"/admin/accounts/school/{school.pk}/change/")
+    assert b'name="networks"' in r.content
