@@ -49,7 +49,8 @@ class LoginForm(forms.Form):
             time.sleep(delay)
         self.user = lockouts.check_password(self.request, username, password)
         if self.user is None:
-            ratelimits.count_failed_id(self.request, lockouts.lock_key_from_request(self.request, {"username": username}))
+            key = lockouts.lock_key_from_request(self.request, {"username": username})
+            ratelimits.count_failed_id(self.request, key)
             # One message for a wrong password, an unknown ID and a disabled
             # account, so the page never tells whether a login ID exists.
             raise forms.ValidationError(
