@@ -194,7 +194,8 @@ def _fingerprint(key: str, password: str) -> str:
 
 
 def _is_repeat(key: str, password: str) -> bool:
-    return _fingerprint(key, password) in cache.get(_recent_wrong_key(key), [])
+    recent = cache.get(_recent_wrong_key(key), [])
+    return bool(recent) and _fingerprint(key, password) in recent
 
 
 def _remember_wrong(key: str, password: str) -> None:
@@ -216,7 +217,7 @@ def check_password(request: HttpRequest, username: str, password: str, *, action
     key = lock_key_from_request(request, {"username": username})
     request.mims_check_action = action
     with checking(key):
-        if not is_locked(request, key) and _is_repeat(key, password):
+        if _is_repeat(key, password) and not is_locked(request, key):
             audit.record(request, action, target=key, outcome=AuditEvent.Outcome.FAILURE, repeat=True)
             return None
         user = authenticate(request, username=username, password=password)

@@ -42,10 +42,13 @@ def build_school(n: int, *, code: str = "BIG", networks: str = SCHOOL_NET) -> li
     return users
 
 
-def sign_in(username: str, password: str = factories.PASSWORD, ip: str = SCHOOL_IP, client: Client | None = None):
-    client = client or Client()
-    response = client.post("/login/", {"username": username, "password": password}, REMOTE_ADDR=ip)
-    return client, response
+_browser = Client()  # one client (its middleware loads once); each sign-in starts with no cookies
+
+
+def sign_in(username: str, password: str = factories.PASSWORD, ip: str = SCHOOL_IP):
+    _browser.cookies.clear()
+    response = _browser.post("/login/", {"username": username, "password": password}, REMOTE_ADDR=ip)
+    return _browser, response
 
 
 @pytest.mark.django_db
@@ -73,8 +76,9 @@ class TestSchoolMorning:
             set_answers(child, zip(questions, ["blue bunny", "ah ma", "fried rice"], strict=True), school_set=False)
         plain = dict(zip((q.pk for q in questions), ["blue bunny", "ah ma", "fried rice"], strict=True))
         turned_away = []
+        client = Client(REMOTE_ADDR=SCHOOL_IP)
         for child in children:
-            client = Client(REMOTE_ADDR=SCHOOL_IP)
+            client.cookies.clear()
             client.post("/sspr/", {"login_id": child.username})
             dealt = client.session["sspr_flow"]["question_ids"]
             client.post("/sspr/questions/", {f"answer_{i}": plain[q] for i, q in enumerate(dealt, 1)})
