@@ -97,8 +97,18 @@ def _login_failed(sender, credentials, request=None, **kwargs):  # noqa: ANN001,
 
     typed = normalise_login_id(credentials.get("username") or "")
     # The password asked again while signed in is audited as a re-check.
-    action = getattr(request, "mims_check_action", "login")
-    record(request, action, target=typed_id(typed), outcome=AuditEvent.Outcome.FAILURE)
+    signin_failure(request, getattr(request, "mims_check_action", "login"), typed)
+
+
+def signin_failure(request: HttpRequest | None, action: str, typed: str, **details: Any) -> AuditEvent:
+    """A failed password check (``login`` or ``password.recheck``), by account:
+    filed under the account's school, so its ICT admin sees the failures."""
+    from .models import User
+
+    key = typed_id(typed)
+    account = User.objects.filter(username=key).select_related("student", "teacher").first()
+    return record(request, action, target=key, school=school_of(account), outcome=AuditEvent.Outcome.FAILURE,
+                  **details)  # fmt: skip
 
 
 @receiver(user_locked_out)

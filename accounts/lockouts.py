@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ from . import networks
 from .usernames import normalise_login_id
 
 HASHED_PREFIX = "~"  # never in a username (Django's username validator refuses it)
+_HASHED_KEY = re.compile(r"~[0-9a-f]{32}")
 RECENT_WRONG_PASSWORDS = 3
 
 
@@ -54,7 +56,7 @@ def lock_key(typed: str) -> str:
     """What locks, limits and the audit log keep for a typed login ID: the
     username when it names an account, otherwise a keyed hash (HMAC from the
     secret key) that is the same each time the same thing is typed."""
-    if typed.startswith(HASHED_PREFIX):
+    if _HASHED_KEY.fullmatch(typed):
         return typed  # already a key
     from .models import User
 
@@ -212,13 +214,12 @@ def check_password(request: HttpRequest, username: str, password: str, *, action
     again is refused without a check and without counting.
     """
     from . import audit
-    from .models import AuditEvent
 
     key = lock_key_from_request(request, {"username": username})
     request.mims_check_action = action
     with checking(key):
         if _is_repeat(key, password) and not is_locked(request, key):
-            audit.record(request, action, target=key, outcome=AuditEvent.Outcome.FAILURE, repeat=True)
+            audit.signin_failure(request, action, key, repeat=True)
             return None
         user = authenticate(request, username=username, password=password)
         if user is None and not getattr(request, "axes_locked_out", False):
