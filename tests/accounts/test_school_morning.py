@@ -139,6 +139,18 @@ class TestSpraying:
         client, r = sign_in(children[80].username)
         assert r.status_code == 302 and SESSION_KEY in client.session
 
+    def test_guessing_made_up_ids_from_a_school_network_is_slowed_too(self, settings):
+        settings.MIMS_SPRAY_DELAY = 0.02
+        children = build_school(60)  # allowance: 20 (the least), 30% of 60 being 18
+        for i in range(20):
+            sign_in(f"made_up_child_{i}", "password1")
+        assert ratelimits.spray_delay(sign_in_request()) == 0.02
+        started = time.monotonic()
+        client, r = sign_in(children[0].username)
+        assert time.monotonic() - started >= 0.02
+        assert r.status_code == 302 and SESSION_KEY in client.session
+        assert AuditEvent.objects.filter(action="login.spray_suspected", ip=SCHOOL_IP).exists()
+
     def test_the_school_allowance_covers_every_school_on_a_shared_gateway(self):
         build_school(100, code="AAA")
         build_school(100, code="BBB")
