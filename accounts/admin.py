@@ -40,11 +40,12 @@ from sspr.locks import unlock_reset
 from sspr.models import ChallengeAnswer
 
 from . import audit
-from .admin_scoping import SchoolScopedAdmin, admin_school_id, sees_all_schools, user_ids_of_school
+from .admin_scoping import SchoolScopedAdmin, sees_all_schools, user_ids_of_school
 from .lockouts import unlock_signin
 from .models import AuditEvent, School, SchoolClass, Student, Teacher, User
 from .passwords import issue_temporary_password
 from .reports import csv_response
+from .scope import scope_of
 from .usernames import normalise_login_id
 
 # django-axes' own admin lists every school's failed sign-ins, addresses and
@@ -180,13 +181,13 @@ class StudentClassFilter(admin.SimpleListFilter):
     parameter_name = "class"
 
     def lookups(self, request, model_admin):  # noqa: ANN001, ANN201
-        classes = SchoolClass.objects.order_by("-year", "level", "name")
-        school_id = admin_school_id(request.user)
-        if school_id is not None:
-            classes = classes.filter(school_id=school_id)
-        elif sees_all_schools(request.user) and _is_id(chosen := request.GET.get("school__id__exact", "")):
+        classes = SchoolClass.objects.for_user(request.user).order_by("-year", "level", "name")
+        if sees_all_schools(request.user):
+            # All schools' classes would be thousands of links: the chosen school's only.
+            if not _is_id(chosen := request.GET.get("school__id__exact", "")):
+                return []
             classes = classes.filter(school_id=int(chosen))
-        else:
+        elif not scope_of(request.user).is_it:
             return []
         return [(str(c.pk), str(c)) for c in classes]
 
@@ -752,12 +753,12 @@ class UserAdmin(SchoolScopedAdmin, DjangoUserAdmin):
     search_fields = ["^username", "first_name", "last_name"]
 
     def scope_queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if sees_all_schools(request.user):
+        scope = scope_of(request.user)
+        if scope.everything:
             return queryset
-        school_id = admin_school_id(request.user)
-        if school_id is None:
+        if not scope.is_it:
             return queryset.none()
-        return queryset.filter(pk__in=user_ids_of_school(school_id))
+        return queryset.filter(pk__in=user_ids_of_school(scope.school_id))
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):  # noqa: ANN201
         """Accounts whose username starts with the word, or teachers whose
@@ -887,7 +888,7 @@ class AuditEventAdmin(SchoolScopedAdmin, admin.ModelAdmin):
         return self._csv(request, changelist.get_queryset(request))
 
     def _csv(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
-        audit.record(request, "audit.exported", school=admin_school_id(request.user))
+        audit.record(request, "audit.exported", school=scope_of(request.user).school_id)
         rows = (
             [
                 timezone.localtime(e.created).isoformat(timespec="seconds"),

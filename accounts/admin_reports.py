@@ -32,9 +32,10 @@ from sspr.locks import unlock_reset
 from sspr.models import ResetLock
 
 from . import audit, reports
-from .admin_scoping import admin_school_id, sees_all_schools, users_of_school
+from .admin_scoping import sees_all_schools, users_of_school
 from .lockouts import unlock_signin
 from .models import AuditEvent, School, Student, User
+from .scope import scope_of
 
 
 def _it_staff_view(permission: str) -> Callable:
@@ -44,7 +45,7 @@ def _it_staff_view(permission: str) -> Callable:
         @wraps(view)
         def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             user = request.user
-            if not (sees_all_schools(user) or admin_school_id(user) is not None) or not user.has_perm(permission):
+            if not scope_of(user).is_it or not user.has_perm(permission):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
@@ -55,9 +56,8 @@ def _it_staff_view(permission: str) -> Callable:
 
 def _scoped_users(request: HttpRequest) -> QuerySet[User] | None:
     """The accounts an ICT admin may unlock; None for MOE IT (every ID)."""
-    if sees_all_schools(request.user):
-        return None
-    return users_of_school(admin_school_id(request.user))
+    scope = scope_of(request.user)
+    return None if scope.everything else users_of_school(scope.school_id)
 
 
 # --- lockouts -----------------------------------------------------------------
@@ -167,7 +167,7 @@ def _report_scope(request: HttpRequest) -> School | None:
     """The school the report is about: an ICT admin's own; for MOE IT the one
     chosen, or None for all schools. Any other school answers 404."""
     chosen = request.GET.get("school", "")
-    own = admin_school_id(request.user)
+    own = scope_of(request.user).school_id
     if own is not None:
         if chosen and chosen != str(own):
             raise Http404
