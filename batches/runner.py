@@ -32,11 +32,11 @@ from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts import audit, slips
+from accounts import audit
 from accounts.models import School, Student, User
 from sspr import cards
 
-from . import pdf
+from . import pdf, slips
 from .hashing import HashPool
 from .models import Batch, BatchUnit, file_lifetime, private_dir
 

@@ -1,30 +1,27 @@
 """Pages for batches: start one (form teachers for their classes, IT for
 levels or a school), watch its progress, download its PDF once.
 
-Admin actions (accounts/admin.py) call the ``start_*`` functions at the end
-of this module with the admin's request and queryset.
+The admin's actions that start batches are in batches/admin.py.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import School, SchoolClass, Student
-from accounts.promotion import PromotionRefused, plan_promotion, promote
 from accounts.scope import class_or_404, it_required, refuse, school_or_404, teacher_required
 
 from . import runner
 from .forms import ClassBatchForm, PromotionForm, SchoolBatchForm
 from .models import Batch
+from .promotion import PromotionRefused, plan_promotion, promote
 from .runner import BatchRefused
 
 
@@ -165,62 +162,3 @@ def resume(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("This batch cannot be carried on."))
     return redirect("batches:detail", batch.pk)
-
-
-# --- For admin actions ----------------------------------------------------
-
-
-def _start(request: HttpRequest, kind: str, students: Iterable[Student], params: dict) -> HttpResponse:
-    """One batch per school; redirect to its page (or to the list for many)."""
-    by_school: dict[int, list[Student]] = defaultdict(list)
-    for s in students:
-        by_school[s.school_id].append(s)
-    made = []
-    for group in by_school.values():
-        try:
-            made.append(
-                runner.create_batch(
-                    kind=kind, requested_by=request.user, school=group[0].school, students=group, params=params,
-                    request=request,
-                )
-            )
-        except BatchRefused as e:
-            messages.error(request, f"{group[0].school}: {e}")
-    if not by_school:
-        messages.error(request, _("None of the chosen children can get this."))
-    if len(made) == 1:
-        return redirect("batches:detail", made[0].pk)
-    for batch in made:
-        messages.success(request, _("Started: %(batch)s") % {"batch": batch})
-    return redirect("batches:index")
-
-
-def _visible_students(request: HttpRequest, students: QuerySet[Student]) -> QuerySet[Student]:
-    return students.current().for_user(request.user).select_related("user", "school", "school_class")
-
-
-def start_cards_for_classes(request: HttpRequest, queryset: QuerySet[SchoolClass]) -> HttpResponse:
-    """Admin action: challenge cards for every P2–3 child of these classes."""
-    students = _visible_students(request, Student.objects.filter(school_class__in=queryset))
-    return _start(request, Batch.Kind.CARDS, students, {"reissue": False})
-
-
-def start_slips_for_classes(request: HttpRequest, queryset: QuerySet[SchoolClass]) -> HttpResponse:
-    """Admin action: new temporary passwords and slips for these classes."""
-    students = _visible_students(request, Student.objects.filter(school_class__in=queryset))
-    return _start(request, Batch.Kind.SLIPS, students, {"channel": "class"})
-
-
-def start_cards_for_students(request: HttpRequest, queryset: QuerySet[Student]) -> HttpResponse:
-    """Admin action: new cards for these children (lost cards)."""
-    return _start(request, Batch.Kind.CARDS, _visible_students(request, queryset), {"reissue": True})
-
-
-def start_slips_for_students(request: HttpRequest, queryset: QuerySet[Student]) -> HttpResponse:
-    """Admin action: slips for these children (new students, lost slips)."""
-    return _start(request, Batch.Kind.SLIPS, _visible_students(request, queryset), {"channel": "new_students"})
-
-
-def start_for_school(request: HttpRequest, school: School) -> HttpResponse:
-    """Admin link: the page for cards by level and the yearly reset."""
-    return redirect(reverse("batches:school", args=[school.pk]))

@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "helpdesk",
     "django_tasks_db",
     "batches",
+    "signin",
+    "staff",
 ]
 
 MIDDLEWARE = [
@@ -122,7 +124,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
-    "accounts.middleware.RequiredSetupMiddleware",
+    "signin.middleware.RequiredSetupMiddleware",
     # django-axes must come last.
     "axes.middleware.AxesMiddleware",
 ]
@@ -274,7 +276,7 @@ AXES_SENSITIVE_PARAMETERS = ["password", "answer_1", "answer_2", "answer_3"]
 MIMS_LOGIN_RATE_PER_IP = os.getenv("MIMS_LOGIN_RATE_PER_IP", "200/10m")
 MIMS_LOGIN_FAILURE_RATE_PER_IP = os.getenv("MIMS_LOGIN_FAILURE_RATE_PER_IP", "60/10m")
 MIMS_SSPR_RATE_PER_IP = os.getenv("MIMS_SSPR_RATE_PER_IP", "60/10m")
-RATELIMIT_VIEW = "accounts.views.ratelimited"
+RATELIMIT_VIEW = "signin.views.ratelimited"
 # Trust X-Forwarded-For only behind a known proxy (set NUM_PROXIES=1 there).
 MIMS_NUM_PROXIES = envint("MIMS_NUM_PROXIES", "0")
 

@@ -6,7 +6,6 @@ see that module for what the scoping covers and how to add a scoped admin.
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -34,19 +33,21 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from batches import views as batch_views
+from accounts import audit
+from accounts.admin_scoping import SchoolScopedAdmin, sees_all_schools, user_ids_of_school
+from accounts.lockouts import unlock_signin
+from accounts.login_ids import rename_login_id
+from accounts.models import AuditEvent, School, SchoolClass, Student, Teacher, User
+from accounts.passwords import issue_temporary_password
+from accounts.scope import scope_of
+from accounts.usernames import normalise_login_id
+from batches.admin import ClassBatchActions, StudentBatchActions
 from sspr.answers import ANSWERS_NEEDED, clear_answers
 from sspr.locks import unlock_reset
 from sspr.models import ChallengeAnswer
 
-from . import audit
-from .admin_scoping import SchoolScopedAdmin, sees_all_schools, user_ids_of_school
-from .lockouts import unlock_signin
-from .models import AuditEvent, School, SchoolClass, Student, Teacher, User
-from .passwords import issue_temporary_password
 from .reports import csv_response
-from .scope import scope_of
-from .usernames import normalise_login_id
+from .student_import import import_urls
 
 # django-axes' own admin lists every school's failed sign-ins, addresses and
 # user agents; the scoped lockouts page (accounts/admin_reports.py) replaces it.
@@ -247,21 +248,13 @@ class SchoolAdmin(SchoolScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(SchoolClass)
-class SchoolClassAdmin(SchoolScopedAdmin, admin.ModelAdmin):
+class SchoolClassAdmin(SchoolScopedAdmin, ClassBatchActions, admin.ModelAdmin):
     list_display = ["name", "year", "level", "school", "is_active", "student_count", "login_id_export"]
     list_filter = ["school", "year", "level", "is_active"]
     list_select_related = ["school"]
     search_fields = ["name"]
     show_full_result_count = False
-    actions = ["issue_cards", "issue_slips"]
-
-    @admin.action(description=_("Make challenge cards (Primary 2–3) for the selected classes"))
-    def issue_cards(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
-        return batch_views.start_cards_for_classes(request, queryset)
-
-    @admin.action(description=_("Issue temporary passwords with slips for the selected classes"))
-    def issue_slips(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
-        return batch_views.start_slips_for_classes(request, queryset)
+    actions = ["issue_cards", "issue_slips"]  # batches/admin.py
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # A subquery per shown row, not a GROUP BY over every student.
@@ -282,7 +275,7 @@ class SchoolClassAdmin(SchoolScopedAdmin, admin.ModelAdmin):
 
     @admin.display(description=_("login IDs"))
     def login_id_export(self, obj: SchoolClass) -> str:
-        # The class export of the import module (accounts/admin_import.py), when present.
+        # The class export of the import pages (staff/student_import.py).
         try:
             url = reverse(f"{self.admin_site.name}:accounts_student_export_class", args=[obj.pk])
         except NoReverseMatch:
@@ -417,7 +410,7 @@ class RenameLoginIdForm(forms.Form):
 
 
 @admin.register(Student)
-class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
+class StudentAdmin(SchoolScopedAdmin, StudentBatchActions, admin.ModelAdmin):
     list_display = ["full_name", "login_id_display", "school_class", "level_display", "school", "answer_status"]
     # Related rows come by prefetch (3 small queries for the page), not by
     # joins: PostgreSQL joins every match before sorting and cutting the page,
@@ -435,20 +428,12 @@ class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     fields = ["full_name", "login_id_display", "student_ref", "school", "school_class", "answer_status"]
     actions = [
         "issue_temporary_passwords",
-        "issue_slips",
-        "reissue_cards",
+        "issue_slips",  # batches/admin.py
+        "reissue_cards",  # batches/admin.py
         "clear_challenge_answers",
         "unlock_students",
         "rename_login_id",
     ]
-
-    @admin.action(description=_("Print sign-in slips with new temporary passwords (background)"))
-    def issue_slips(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
-        return batch_views.start_slips_for_students(request, queryset)
-
-    @admin.action(description=_("Make new challenge cards (lost card; Primary 2–3)"))
-    def reissue_cards(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
-        return batch_views.start_cards_for_students(request, queryset)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # Answer status as two subqueries, evaluated for the rows of the page
@@ -558,14 +543,9 @@ class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
             return gettext("none")
         return gettext("set by school (card)") if school_set else gettext("own answers")
 
-    # -- URLs: the student import (accounts/admin_import.py) when present ----
+    # -- URLs: the student import (staff/student_import.py) -----------------
     def get_urls(self) -> list:
-        urls = super().get_urls()
-        if importlib.util.find_spec("accounts.admin_import") is not None:
-            from .admin_import import import_urls
-
-            urls = list(import_urls(self.admin_site)) + urls
-        return urls
+        return [*import_urls(self.admin_site), *super().get_urls()]
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         extra_context = {**(extra_context or {}), "import_url": self._import_url(request)}
@@ -574,10 +554,6 @@ class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     def _import_url(self, request: HttpRequest) -> str | None:
         if not self.has_change_permission(request):
             return None
-        if importlib.util.find_spec("accounts.admin_import") is None:
-            return None
-        from .admin_import import import_urls
-
         for pattern in import_urls(self.admin_site):
             name = getattr(pattern, "name", None) or ""
             if "import" in name and not pattern.pattern.regex.groups:
@@ -699,11 +675,6 @@ class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
             self.message_user(request, gettext("Choose exactly one student to rename."), messages.ERROR)
             return None
         student = students[0]
-        if importlib.util.find_spec("accounts.login_ids") is None:
-            self.message_user(request, gettext("Renaming login IDs is not available yet."), messages.ERROR)
-            return None
-        from .login_ids import rename_login_id
-
         form = RenameLoginIdForm(request.POST if "new_login_id" in request.POST else None)
         if form.is_valid():
             old = student.login_id

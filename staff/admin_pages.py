@@ -28,14 +28,15 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from accounts import audit
+from accounts.admin_scoping import sees_all_schools, users_of_school
+from accounts.lockouts import unlock_signin
+from accounts.models import AuditEvent, School, Student, User
+from accounts.scope import scope_of
 from sspr.locks import unlock_reset
 from sspr.models import ResetLock
 
-from . import audit, reports
-from .admin_scoping import sees_all_schools, users_of_school
-from .lockouts import unlock_signin
-from .models import AuditEvent, School, Student, User
-from .scope import scope_of
+from . import reports
 
 
 def _it_staff_view(permission: str) -> Callable:

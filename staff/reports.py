@@ -20,10 +20,9 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import AuditEvent, Student
 from sspr.answers import ANSWERS_NEEDED
 from sspr.models import ChallengeAnswer
-
-from .models import AuditEvent, Student
 
 WEEKS = 12
 Weekly = tuple[list[date], dict[str, list[int]]]

@@ -30,10 +30,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from . import audit, importing
-from .models import SchoolClass, Student
+from accounts import audit, importing
+from accounts.models import SchoolClass, Student
+from accounts.scope import scope_of
+
 from .reports import csv_response
-from .scope import scope_of
 
 SESSION_KEY = "student_import"
 # Room for the multipart framing and the form's other fields around the file.

@@ -6,13 +6,13 @@ import csv
 import io
 
 import pytest
+from staff.student_import import SESSION_KEY, export_login_ids
 from django.contrib import admin
 from django.contrib.messages import get_messages
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 
-from accounts.admin_import import SESSION_KEY, export_login_ids
 from accounts.models import AuditEvent, SchoolClass, Student, User
 from tests import factories
 

@@ -6,12 +6,12 @@ import io
 import re
 
 import pytest
+from staff.management.commands.seed_demo import DEMO_PASSWORD
 from django.contrib.auth import SESSION_KEY
 from django.core.management import CommandError, call_command
 from django.test import Client
 
 from accounts.demo_names import generated_names
-from accounts.management.commands.seed_demo import DEMO_PASSWORD
 from accounts.models import School, SchoolClass, Student, Teacher, User
 from accounts.usernames import analyse_name
 from sspr.answers import needs_own_answers

@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import audit, reports
+from accounts import audit
+from staff import reports
 from accounts.models import AuditEvent, Student
 from sspr.answers import set_answers
 from sspr.models import ChallengeQuestion

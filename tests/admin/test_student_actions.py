@@ -62,7 +62,7 @@ class TestIssueTemporaryPassword:
         assert password not in str(event.details) + event.target
 
     def test_it_refuses_too_many_at_once(self, signed_in, student, monkeypatch):
-        from accounts import admin as accounts_admin
+        from staff import admin as accounts_admin
 
         monkeypatch.setattr(accounts_admin, "MAX_PASSWORDS_AT_ONCE", 0)
         before = student.user.password
