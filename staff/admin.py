@@ -35,15 +35,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts import audit
 from accounts.admin_scoping import SchoolScopedAdmin, sees_all_schools, user_ids_of_school
-from accounts.lockouts import unlock_signin
 from accounts.login_ids import rename_login_id
 from accounts.models import AuditEvent, School, SchoolClass, Student, Teacher, User
-from accounts.passwords import issue_temporary_password
 from accounts.scope import scope_of
 from accounts.usernames import normalise_login_id
 from batches.admin import ClassBatchActions, StudentBatchActions
-from sspr.answers import ANSWERS_NEEDED, clear_answers
-from sspr.locks import unlock_reset
+from helpdesk import flows
+from sspr.answers import ANSWERS_NEEDED
 from sspr.models import ChallengeAnswer
 
 from .reports import csv_response
@@ -598,9 +596,12 @@ class StudentAdmin(SchoolScopedAdmin, StudentBatchActions, admin.ModelAdmin):
             )
         issued = []
         # All or nothing: the page shows passwords only if every one was saved.
+        # Each child goes through the teacher pages' flow (its row lock, its audit).
         with transaction.atomic():
             for student in queryset.select_related("user", "school_class").order_by("school_class__name", "full_name"):
-                password = issue_temporary_password(student.user, request=request, actor=request.user, channel="it")
+                password = flows.issue_password(
+                    request, student, actor=request.user, request_id=None, stamp=None, channel="it"
+                )
                 issued.append({"student": student, "password": password})
         context = {
             **self.admin_site.each_context(request),
@@ -630,10 +631,7 @@ class StudentAdmin(SchoolScopedAdmin, StudentBatchActions, admin.ModelAdmin):
         cleared = 0
         with transaction.atomic():
             for student in queryset.select_related("user"):
-                removed = clear_answers(student.user)
-                audit.record(
-                    request, "answers.cleared", target=student.login_id, school=student.school_id, removed=removed
-                )
+                flows.clear_answers(request, student, actor=request.user, request_id=None, channel="it")
                 cleared += 1
         self.message_user(
             request,
@@ -651,16 +649,8 @@ class StudentAdmin(SchoolScopedAdmin, StudentBatchActions, admin.ModelAdmin):
     def unlock_students(self, request: HttpRequest, queryset: QuerySet) -> None:
         count = 0
         for student in queryset.select_related("user"):
-            key = normalise_login_id(student.user.username)
-            signin, reset = unlock_signin(key), unlock_reset(key)
-            audit.record(
-                request,
-                "lockout.unlocked",
-                target=student.login_id,
-                school=student.school_id,
-                signin_records=signin,
-                reset_records=reset,
-            )
+            flows.unlock_signin(request, student, actor=request.user, request_id=None, channel="it")
+            flows.unlock_reset(request, student, actor=request.user, request_id=None, channel="it")
             count += 1
         self.message_user(
             request,

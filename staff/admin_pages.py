@@ -33,6 +33,7 @@ from accounts.admin_scoping import sees_all_schools, users_of_school
 from accounts.lockouts import unlock_signin
 from accounts.models import AuditEvent, School, Student, User
 from accounts.scope import scope_of
+from helpdesk import flows
 from sspr.locks import unlock_reset
 from sspr.models import ResetLock
 
@@ -147,16 +148,22 @@ def unlock(request: HttpRequest) -> HttpResponse:
     account = (users if users is not None else User.objects).filter(username=key).first()
     if users is not None and account is None:
         raise Http404  # not an account of this ICT admin's school
-    removed = unlock_signin(key) if kind == "signin" else unlock_reset(key)
-    profile = getattr(account, "student", None) or getattr(account, "teacher", None) if account else None
-    audit.record(
-        request,
-        "lockout.unlocked",
-        target=account.login_id if account else key,
-        school=profile.school_id if profile is not None else None,
-        kind=kind,
-        records=removed,
-    )
+    student = getattr(account, "student", None) if account else None
+    if student is not None:  # a child: the teacher pages' flow (row lock, audit)
+        unlock = flows.unlock_signin if kind == "signin" else flows.unlock_reset
+        unlock(request, student, actor=request.user, request_id=None, channel="it")
+    else:  # a teacher's account, or (MOE IT) an ID that matches no account
+        removed = unlock_signin(key) if kind == "signin" else unlock_reset(key)
+        teacher = getattr(account, "teacher", None) if account else None
+        audit.record(
+            request,
+            "lockout.unlocked",
+            target=account.login_id if account else key,
+            school=teacher.school_id if teacher is not None else None,
+            removed=removed,
+            kind=kind,
+            channel="it",
+        )
     messages.success(request, gettext("Unlocked %(id)s.") % {"id": account.login_id if account else key})
     return redirect("mims_admin:lockouts")
 

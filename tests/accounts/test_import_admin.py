@@ -6,7 +6,6 @@ import csv
 import io
 
 import pytest
-from staff.student_import import SESSION_KEY, export_login_ids
 from django.contrib import admin
 from django.contrib.messages import get_messages
 from django.contrib.sessions.middleware import SessionMiddleware
@@ -14,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 
 from accounts.models import AuditEvent, SchoolClass, Student, User
+from staff.student_import import SESSION_KEY, export_login_ids
 from tests import factories
 
 UPLOAD = "/admin/accounts/student/import/"

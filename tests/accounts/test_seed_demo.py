@@ -6,7 +6,6 @@ import io
 import re
 
 import pytest
-from staff.management.commands.seed_demo import DEMO_PASSWORD
 from django.contrib.auth import SESSION_KEY
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -16,6 +15,7 @@ from accounts.models import School, SchoolClass, Student, Teacher, User
 from accounts.usernames import analyse_name
 from sspr.answers import needs_own_answers
 from sspr.models import ChallengeQuestion
+from staff.management.commands.seed_demo import DEMO_PASSWORD
 
 
 @pytest.fixture(autouse=True)

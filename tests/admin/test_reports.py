@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import audit
-from staff import reports
 from accounts.models import AuditEvent, Student
 from sspr.answers import set_answers
 from sspr.models import ChallengeQuestion
+from staff import reports
 from tests import factories
 
 SGT = ZoneInfo("Asia/Singapore")
