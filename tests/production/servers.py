@@ -19,7 +19,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -239,10 +239,8 @@ class TcpProxy:
         with self._lock:
             conns, self._conns = self._conns, []
         for s in conns:
-            try:
+            with suppress(OSError):
                 s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def restore(self) -> None:
         self.down = False
@@ -279,7 +277,8 @@ class Browser:
         if data is not None:
             body = urlencode(data)
             sent["Content-Type"] = "application/x-www-form-urlencoded"
-            sent["Origin"] = self.origin or f"{parts.scheme}://{parts.netloc}"
+            scheme = "https" if self.headers.get("X-Forwarded-Proto") == "https" else parts.scheme
+            sent["Origin"] = self.origin or f"{scheme}://{parts.netloc}"
         conn.request(method, parts.path + (f"?{parts.query}" if parts.query else ""), body, sent)
         answer = conn.getresponse()
         text = answer.read().decode("utf-8", "replace")

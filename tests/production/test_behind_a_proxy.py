@@ -30,7 +30,9 @@ def test_it_signs_in_over_https_through_the_proxy_and_records_the_real_address(p
     url = behind_proxy(portal.env(FORWARDED_ALLOW_IPS="192.0.2.1"))
     port = url.rsplit(":", 1)[1]
     # A child at 127.0.0.7 who also sends a made-up X-Forwarded-For of their own.
-    browser = Browser(source="127.0.0.7", origin=f"https://127.0.0.1:{port}", headers={"X-Forwarded-For": "203.0.113.9"})
+    browser = Browser(
+        source="127.0.0.7", origin=f"https://127.0.0.1:{port}", headers={"X-Forwarded-For": "203.0.113.9"}
+    )
 
     r = browser.submit(f"{url}/login/", {"username": "proxied", "password": PASSWORD})
 
