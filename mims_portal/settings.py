@@ -164,6 +164,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: sees every response, to notice when an unreachable service is back.
+    "mims_portal.outages.OutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -355,10 +357,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"hide_outage_tracebacks": {"()": "mims_portal.outages.HideOutageTracebacks"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
-    # axes logs the typed login ID at WARNING; what a child types there may be a password.
-    "loggers": {"axes": {"level": "ERROR"}},
+    "loggers": {
+        # axes logs the typed login ID at WARNING; what a child types there may be a password.
+        "axes": {"level": "ERROR"},
+        # An unreachable database or Redis is logged once (mims_portal/outages.py), not per request.
+        "django.request": {"filters": ["hide_outage_tracebacks"]},
+    },
 }
 
 # Background batches (cards, slips): a persistent queue in the database,

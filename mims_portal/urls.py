@@ -4,6 +4,9 @@ from django.urls import include, path
 from accounts import admin_reports
 from accounts.views import admin_login
 
+# An unreachable database or Redis gets a 503 with Retry-After, anything else the 500 page.
+handler500 = "mims_portal.outages.server_error"
+
 urlpatterns = [
     path("", include("accounts.urls")),
     path("sspr/", include("sspr.urls")),
