@@ -176,6 +176,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before any view or CSRF check (process_view) reads the body or the query
+    # string; after the header middleware, so its 400 page has every header.
+    "mims_portal.bad_input.RefuseUnreadableInputMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
     "accounts.middleware.RequiredSetupMiddleware",
     # django-axes must come last.
