@@ -295,6 +295,9 @@ if DEBUG:  # local runs serve straight from the finders; WhiteNoise still wants 
 
 # Uploads: the CSV import refuses anything larger with a clear message.
 MIMS_MAX_UPLOAD_BYTES = envint("MIMS_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024))
+# Students per import: the largest school several times over. One transaction
+# holds them all; a bigger file is split, with a clear message.
+MIMS_IMPORT_MAX_ROWS = envint("MIMS_IMPORT_MAX_ROWS", "10000")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -341,6 +344,8 @@ MIMS_LOGIN_RATE_PER_IP = os.getenv("MIMS_LOGIN_RATE_PER_IP", "200/10m")
 MIMS_LOGIN_FAILURE_RATE_PER_IP = os.getenv("MIMS_LOGIN_FAILURE_RATE_PER_IP", "60/10m")
 MIMS_SSPR_RATE_PER_IP = os.getenv("MIMS_SSPR_RATE_PER_IP", "60/10m")
 RATELIMIT_VIEW = "accounts.views.ratelimited"
+# Any key="ip" limit uses the same client address as everything else.
+RATELIMIT_IP_META_KEY = "mims_portal.proxy.client_address"
 
 # Reset requests (the public form at /request-reset/). It is for families at
 # home: a child at school asks the form teacher, who acts on the child's page

@@ -78,3 +78,32 @@ def test_it_refuses_a_tampered_admin_action_with_a_message(client, moe_it, stude
     assert r.status_code == 302
     assert "Some of the ticked rows could not be found" in client.get(r["Location"]).text
     assert model.objects.count() == before
+
+
+def test_it_refuses_an_import_above_the_row_limit_with_a_clear_message(settings):
+    from accounts.importing import ImportFileError, parse_csv
+
+    settings.MIMS_IMPORT_MAX_ROWS = 3
+    header = "school_code,class,level,full_name,student_ref\r\n"
+    rows = [f"NPS,5 Courage,P5,Child {n} Tan,REF{n}\r\n" for n in range(4)]
+    assert len(parse_csv((header + "".join(rows[:3])).encode()).rows) == 3
+    with pytest.raises(ImportFileError, match="The file has more than 3 students. Split it"):
+        parse_csv((header + "".join(rows)).encode())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_takes_a_bounded_number_of_locks_for_17576_distinct_names():
+    from django.db import connection, transaction
+
+    from accounts.login_ids import LOCK_BUCKETS, allocate_usernames
+
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    bases = [f"tan_{letters[n // 676]}{letters[n // 26 % 26]}{letters[n % 26]}" for n in range(17_576)]
+    with transaction.atomic():
+        ids = allocate_usernames(bases)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
+                held = cursor.fetchone()[0]
+            assert 0 < held <= LOCK_BUCKETS
+    assert ids == bases
