@@ -161,6 +161,7 @@ INSTALLED_APPS = [
     "helpdesk",
     "django_tasks_db",
     "batches",
+    "health_check",
 ]
 
 MIDDLEWARE = [
