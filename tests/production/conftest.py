@@ -46,3 +46,10 @@ def portal(tmp_path_factory) -> Portal:
         manage(env, "migrate", "--no-input", "-v0")
         p2_class_id = int(manage(env, "shell", "-c", PEOPLE).strip().splitlines()[-1])
         yield Portal(database_url, redis_url, var_dir, p2_class_id)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001
+    from .test_fuzz import TRIED
+
+    if TRIED["cases"]:
+        terminalreporter.write_line(f"Fuzzing: {TRIED['cases']} requests tried (tests/production/test_fuzz.py).")
