@@ -38,3 +38,11 @@ loglevel = os.getenv("GUNICORN_LOG_LEVEL", "info")
 # No control socket under ~/.gunicorn: the service user may have no home, and
 # nothing here uses it (the same as --no-control-socket).
 control_socket_disable = True
+
+
+def child_exit(server, worker):  # noqa: ANN001, ANN201
+    """A worker's metrics files go with it (prometheus-client's multiprocess mode)."""
+    if os.getenv("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

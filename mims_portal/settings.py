@@ -162,11 +162,13 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "batches",
     "health_check",
+    "mims_portal",
 ]
 
 MIDDLEWARE = [
     # Outermost: sees every response, to notice when an unreachable service is back.
     "mims_portal.outages.OutageMiddleware",
+    "mims_portal.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -255,7 +257,7 @@ SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", str(not DEBUG))
 # Plain HTTP is redirected to HTTPS, except the health check a load balancer
 # polls on the servers directly.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", str(not DEBUG))
-SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^metrics$"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -376,6 +378,9 @@ LOGGING = {
         "django.request": {"filters": ["hide_outage_tracebacks"]},
     },
 }
+
+# Addresses (or networks) that may read /metrics (Prometheus); none by default.
+MIMS_METRICS_ALLOWED_IPS = [a.strip() for a in os.getenv("MIMS_METRICS_ALLOWED_IPS", "").split(",") if a.strip()]
 
 # Background batches (cards, slips): a persistent queue in the database,
 # worked by `manage.py db_worker` (`make run` starts one beside the server).

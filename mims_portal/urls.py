@@ -4,12 +4,14 @@ from django.urls import include, path
 from accounts import admin_reports
 from accounts.views import admin_login
 from mims_portal.health import health
+from mims_portal.metrics import metrics
 
 # An unreachable database or Redis gets a 503 with Retry-After, anything else the 500 page.
 handler500 = "mims_portal.outages.server_error"
 
 urlpatterns = [
     path("health/", health),
+    path("metrics", metrics),
     path("", include("accounts.urls")),
     path("sspr/", include("sspr.urls")),
     path("", include("helpdesk.urls")),
