@@ -49,12 +49,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.filters import RelatedFieldListFilter
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.utils.translation import gettext as _
 
 from .models import School, Student, Teacher, User
 from .scope import scope_of
@@ -136,6 +138,20 @@ class SchoolScopedAdmin:
             # own (scoped) admin has already fetched through its queryset.
             return True
         return self.scope_queryset(request, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+    # -- actions -----------------------------------------------------------
+    def response_action(self, request: HttpRequest, queryset: models.QuerySet, **kwargs: Any):  # noqa: ANN201
+        """A ticked row that is not a row (a tampered ``_selected_action``) gets a
+        message and the list again, not a 500 from the database."""
+        try:
+            for pk in request.POST.getlist(ACTION_CHECKBOX_NAME):
+                self.model._meta.pk.to_python(pk)
+        except ValidationError:
+            self.message_user(
+                request, _("Some of the ticked rows could not be found. Tick them again and retry."), messages.ERROR
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset, **kwargs)
 
     # -- querysets --------------------------------------------------------
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
