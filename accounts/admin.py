@@ -19,7 +19,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -35,9 +35,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from batches import views as batch_views
-from sspr.answers import ANSWERS_NEEDED, clear_answers
+from sspr import cards
+from sspr.answers import clear_answers
 from sspr.locks import unlock_reset
-from sspr.models import ChallengeAnswer
+from sspr.models import AnswerStatus, ChallengeAnswer
 
 from . import audit
 from .admin_scoping import SchoolScopedAdmin, admin_school_id, sees_all_schools, user_ids_of_school
@@ -208,6 +209,27 @@ class StudentLevelFilter(admin.SimpleListFilter):
         value = self.value()
         if value and _is_id(value):
             return queryset.filter(school_class__level=int(value))
+        return queryset
+
+
+class AnswerStatusFilter(admin.SimpleListFilter):
+    """By what a child can reset with. "Needs a new card" lists the Primary 2–3
+    children without usable answers, for example after IT switched off a card
+    question: select them all and make new cards."""
+
+    title = _("challenge answers")
+    parameter_name = "answers"
+    NEEDS_CARD = "needs_card"
+
+    def lookups(self, request, model_admin):  # noqa: ANN001, ANN201
+        return [*AnswerStatus.choices, (self.NEEDS_CARD, _("needs a new card (Primary 2–3)"))]
+
+    def queryset(self, request, queryset):  # noqa: ANN001, ANN201
+        value = self.value()
+        if value == self.NEEDS_CARD:
+            return cards.eligible_students(queryset.filter(answers_status=AnswerStatus.NONE))
+        if value in AnswerStatus.values:
+            return queryset.filter(answers_status=value)
         return queryset
 
 
@@ -422,7 +444,7 @@ class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     # joins: PostgreSQL joins every match before sorting and cutting the page,
     # which for a 12,000-match search was most of the time (docs/benchmarks.md).
     list_select_related = ()
-    list_filter = ["school", StudentLevelFilter, StudentClassFilter]
+    list_filter = ["school", StudentLevelFilter, StudentClassFilter, AnswerStatusFilter]
     # ^ makes login IDs a prefix search (index friendly); names and class
     # names are substring searches served by trigram indexes on PostgreSQL.
     search_fields = ["^user__username", "full_name", "school_class__name"]
@@ -450,21 +472,14 @@ class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
         return batch_views.start_cards_for_students(request, queryset)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        # Answer status as two subqueries, evaluated for the rows of the page
-        # only: no query per row and no GROUP BY over every student.
-        # (Two scalar subqueries, not EXISTS: PostgreSQL may turn an EXISTS
-        # into a hash of every school-set answer, a scan of the whole table.)
-        answers = ChallengeAnswer.objects.filter(user_id=OuterRef("user_id")).order_by().values("user_id")
-        counted = answers.annotate(n=Count("pk")).values("n")
-        school_set = answers.filter(school_set=True).annotate(n=Count("pk")).values("n")
+        # Answer status as one scalar subquery, evaluated for the rows of the
+        # page only: no query per row and no GROUP BY over every student.
+        status = ChallengeAnswer.objects.filter(user_id=OuterRef("user_id")).statuses().values("status")
         return (
             super()
             .get_queryset(request)
             .prefetch_related("user", "school", "school_class")
-            .annotate(
-                n_answers=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0)),
-                n_school_answers=Coalesce(Subquery(school_set, output_field=IntegerField()), Value(0)),
-            )
+            .annotate(answers_status=Coalesce(Subquery(status, output_field=CharField()), Value(AnswerStatus.NONE)))
         )
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):  # noqa: ANN201
@@ -547,15 +562,10 @@ class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
 
     @admin.display(description=_("challenge answers"))
     def answer_status(self, obj: Student) -> str:
-        count = getattr(obj, "n_answers", None)
-        if count is None:  # an object not from get_queryset
-            count = ChallengeAnswer.objects.filter(user_id=obj.user_id).count()
-            school_set = ChallengeAnswer.objects.filter(user_id=obj.user_id, school_set=True).exists()
-        else:
-            school_set = obj.n_school_answers > 0
-        if count < ANSWERS_NEEDED:
-            return gettext("none")
-        return gettext("set by school (card)") if school_set else gettext("own answers")
+        status = getattr(obj, "answers_status", None)
+        if status is None:  # an object not from get_queryset
+            status = obj.user.challenge_answers.status()
+        return AnswerStatus(status).label
 
     # -- URLs: the student import (accounts/admin_import.py) when present ----
     def get_urls(self) -> list:

@@ -20,8 +20,9 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from sspr.answers import ANSWERS_NEEDED
-from sspr.models import ChallengeAnswer
+from sspr.answers import OWN_ANSWER_LEVELS
+from sspr.cards import CARD_LEVELS
+from sspr.models import AnswerStatus, ChallengeAnswer
 
 from .models import AuditEvent, Student
 
@@ -91,29 +92,21 @@ class Share:
 def answer_shares(students: QuerySet[Student]) -> list[Share]:
     """Primary 4–6 with answers of their own; Primary 2–3 with school-set cards.
 
-    Counts students in active classes only, as the status on the student list
-    does: three answers, none of them set by the school, is "own"; three with
-    any set by the school is "card". Three aggregate queries: the totals over
-    students, then each group's complete answer sets.
+    Counts students in active classes only, by the status the student list
+    shows (``ChallengeAnswer.objects.statuses``). Three aggregate queries: the
+    totals over students, then each group's statuses.
     """
     active = students.filter(school_class__is_active=True).order_by()
-    upper, lower = Q(school_class__level__gte=4, school_class__level__lte=6), Q(school_class__level__in=[2, 3])
+    upper, lower = Q(school_class__level__in=OWN_ANSWER_LEVELS), Q(school_class__level__in=CARD_LEVELS)
     totals = active.aggregate(upper=Count("pk", filter=upper), lower=Count("pk", filter=lower))
     # One query per group over the answers table alone, grouped by user_id
     # (its index), limited to the group's students by a semi-join: joining
     # answers → users → students for every school took seconds.
-    def complete(group: Q, **school_set: int) -> int:
+    def complete(group: Q, status: AnswerStatus) -> int:
         users = active.filter(group).values("user_id")
-        return (
-            ChallengeAnswer.objects.filter(user_id__in=users)
-            .order_by()
-            .values("user_id")
-            .annotate(n=Count("pk"), from_school=Count("pk", filter=Q(school_set=True)))
-            .filter(n__gte=ANSWERS_NEEDED, **school_set)
-            .count()
-        )
+        return ChallengeAnswer.objects.filter(user_id__in=users).statuses().filter(status=status).count()
 
-    done = {"upper_own": complete(upper, from_school=0), "lower_cards": complete(lower, from_school__gt=0)}
+    done = {"upper_own": complete(upper, AnswerStatus.OWN), "lower_cards": complete(lower, AnswerStatus.SCHOOL)}
     return [
         Share(gettext("Primary 4–6 with their own challenge answers"), done["upper_own"], totals["upper"]),
         Share(gettext("Primary 2–3 with a school-set challenge card"), done["lower_cards"], totals["lower"]),

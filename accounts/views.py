@@ -16,8 +16,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from sspr.answers import answer_status, needs_own_answers
-from sspr.models import ChallengeAnswer
+from sspr.answers import needs_own_answers
 
 from . import audit, notices
 from .forms import LoginForm, PasswordChangeForm, SetPasswordForm
@@ -75,11 +74,11 @@ def account(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_student:
         return redirect(_landing_page(user))
-    answers = ChallengeAnswer.objects.filter(user=user).select_related("question")
+    answers = user.challenge_answers.usable().select_related("question")
     ctx = {
         "student": user.student,
         "questions": [a.question for a in answers],
-        "answer_status": answer_status(user),
+        "answer_status": user.challenge_answers.status(),
     }
     return render(request, "accounts/account.html", ctx)
 

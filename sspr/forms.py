@@ -11,8 +11,8 @@ from accounts import ratelimits
 from accounts.models import User
 from accounts.usernames import normalise_login_id
 
-from .answers import ANSWER_MAX, ANSWER_MIN, ANSWERS_NEEDED, normalise_answer
-from .models import ChallengeQuestion
+from .answers import ANSWER_MAX, ANSWER_MIN, normalise_answer
+from .models import ANSWERS_NEEDED, ChallengeQuestion
 
 
 class StartForm(forms.Form):
