@@ -103,4 +103,13 @@ def _login_failed(sender, credentials, request=None, **kwargs):  # noqa: ANN001,
 
 @receiver(user_locked_out)
 def _locked_out(sender, request, username, ip_address=None, **kwargs):  # noqa: ANN001, ANN003
-    record(request, "login.locked", target=typed_id(username), outcome=AuditEvent.Outcome.REFUSED)
+    # axes sends this for the failure that locks the ID and again for every try
+    # while it is locked (each of those is audited as a refused "login"). Only
+    # the first is a lockout: the one on which axes counted a failure.
+    if getattr(request, "axes_failures_since_start", None) is None:
+        return
+    from .models import User
+
+    user = User.objects.filter(username=username).select_related("student", "teacher").first()
+    refused = AuditEvent.Outcome.REFUSED
+    record(request, "login.locked", target=typed_id(username), school=school_of(user), outcome=refused)

@@ -29,13 +29,22 @@ from .models import AuditEvent, Student
 WEEKS = 12
 Weekly = tuple[list[date], dict[str, list[int]]]
 
-# (audit action, details["channel"]) -> channel shown in the report.
+# (audit action, details["channel"]) -> channel shown in the report. Slips
+# for new students are first passwords, not resets, and are left out.
 RESET_CHANNELS: dict[tuple[str, str], str] = {
     ("password.reset", "sspr"): "self-service",
     ("password.temporary", "teacher"): "teacher",
     ("password.temporary", "it"): "IT",
+    ("password.temporary", "class"): "class slips",
+    ("password.temporary", "yearly_reset"): "yearly reset",
 }
-CHANNEL_LABELS = {"self-service": _("Self-service"), "teacher": _("Teacher"), "IT": _("IT")}
+CHANNEL_LABELS = {
+    "self-service": _("Self-service"),
+    "teacher": _("Teacher"),
+    "IT": _("IT"),
+    "class slips": _("Class slips"),
+    "yearly reset": _("Yearly reset"),
+}
 LOCK_ACTIONS = {"login.locked": _("Sign-in locked"), "sspr.locked": _("Self-service reset locked")}
 
 
@@ -130,7 +139,7 @@ def _weekly(events: QuerySet[AuditEvent], key: Any, today: date, weeks: int) -> 
     tz = timezone.get_current_timezone()
     since = datetime.combine(starts[0], time.min, tzinfo=tz)
     rows = (
-        events.filter(created__gte=since, outcome=AuditEvent.Outcome.SUCCESS)
+        events.filter(created__gte=since)
         .annotate(day=TruncDate("created", tzinfo=tz), key=key)
         .order_by()
         .values("day", "key")
@@ -150,7 +159,8 @@ def resets_per_week(events: QuerySet[AuditEvent], today: date, weeks: int = WEEK
     # The key combines action and channel in SQL: "password.reset:sspr".
     channel = Coalesce(KeyTextTransform("channel", "details"), Value(""), output_field=CharField())
     key = Concat("action", Value(":"), channel, output_field=CharField())
-    starts, counts = _weekly(events.filter(action__in=actions), key, today, weeks)
+    done = events.filter(action__in=actions, outcome=AuditEvent.Outcome.SUCCESS)
+    starts, counts = _weekly(done, key, today, weeks)
     series: dict[str, list[int]] = {}
     for (action, channel), name in RESET_CHANNELS.items():
         series[name] = [counts.get((week, f"{action}:{channel}"), 0) for week in starts]
@@ -158,7 +168,7 @@ def resets_per_week(events: QuerySet[AuditEvent], today: date, weeks: int = WEEK
 
 
 def lockouts_per_week(events: QuerySet[AuditEvent], today: date, weeks: int = WEEKS) -> Weekly:
-    """Sign-in and self-service reset lockouts per week."""
+    """Sign-in and self-service reset lockouts per week (recorded as refused)."""
     starts, counts = _weekly(events.filter(action__in=list(LOCK_ACTIONS)), F("action"), today, weeks)
     return starts, {action: [counts.get((week, action), 0) for week in starts] for action in LOCK_ACTIONS}
 
