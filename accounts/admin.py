@@ -6,7 +6,6 @@ see that module for what the scoping covers and how to add a scoped admin.
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -23,7 +22,7 @@ from django.db.models import CharField, Count, IntegerField, OuterRef, Q, QueryS
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.dateparse import parse_date
@@ -41,8 +40,10 @@ from sspr.locks import unlock_reset
 from sspr.models import AnswerStatus, ChallengeAnswer
 
 from . import audit
+from .admin_import import import_urls
 from .admin_scoping import SchoolScopedAdmin, admin_school_id, sees_all_schools, user_ids_of_school
 from .lockouts import unlock_signin
+from .login_ids import rename_login_id
 from .models import AuditEvent, School, SchoolClass, Student, Teacher, User
 from .passwords import issue_temporary_password
 from .reports import csv_response
@@ -88,7 +89,7 @@ class InputFilter(admin.ListFilter):
     template = "admin/accounts/input_filter.html"
     fields: list[tuple[str, Any, str]] = []
 
-    def __init__(self, request, params, model, model_admin):  # noqa: ANN001
+    def __init__(self, request, params, model, model_admin):
         super().__init__(request, params, model, model_admin)
         self.values: dict[str, str] = {}
         self.errors: list[str] = []
@@ -106,7 +107,7 @@ class InputFilter(admin.ListFilter):
     def expected_parameters(self) -> list[str]:
         return [name for name, _label, _type in self.fields]
 
-    def choices(self, changelist):  # noqa: ANN001, ANN201
+    def choices(self, changelist):
         # The other active filters ride along as hidden inputs so that typing
         # here narrows the current list instead of starting over.
         own = set(self.expected_parameters()) | {"p"}
@@ -127,7 +128,7 @@ class ActorFilter(InputFilter):
     title = _("actor")
     fields = [("actor", _("Username"), "text")]
 
-    def queryset(self, request, queryset):  # noqa: ANN001, ANN201
+    def queryset(self, request, queryset):
         if value := self.values.get("actor"):
             return queryset.filter(actor_label__iexact=value)
         return queryset
@@ -137,7 +138,7 @@ class ActionFilter(InputFilter):
     title = _("action")
     fields = [("action", _("Action, or its start such as “password.”"), "text")]
 
-    def queryset(self, request, queryset):  # noqa: ANN001, ANN201
+    def queryset(self, request, queryset):
         if value := self.values.get("action"):
             return queryset.filter(action__startswith=value)
         return queryset
@@ -149,7 +150,7 @@ class DateRangeFilter(InputFilter):
     title = _("date")
     fields = [("created_from", _("From"), "date"), ("created_to", _("To"), "date")]
 
-    def queryset(self, request, queryset):  # noqa: ANN001, ANN201
+    def queryset(self, request, queryset):
         tz = timezone.get_current_timezone()
         start, end = self._date("created_from"), self._date("created_to")
         if start:
@@ -158,7 +159,7 @@ class DateRangeFilter(InputFilter):
             queryset = queryset.filter(created__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz))
         return queryset
 
-    def _date(self, name: str):  # noqa: ANN202
+    def _date(self, name: str):
         raw = self.values.get(name)
         if not raw:
             return None
@@ -180,7 +181,7 @@ class StudentClassFilter(admin.SimpleListFilter):
     title = _("class")
     parameter_name = "class"
 
-    def lookups(self, request, model_admin):  # noqa: ANN001, ANN201
+    def lookups(self, request, model_admin):
         classes = SchoolClass.objects.order_by("-year", "level", "name")
         school_id = admin_school_id(request.user)
         if school_id is not None:
@@ -191,7 +192,7 @@ class StudentClassFilter(admin.SimpleListFilter):
             return []
         return [(str(c.pk), str(c)) for c in classes]
 
-    def queryset(self, request, queryset):  # noqa: ANN001, ANN201
+    def queryset(self, request, queryset):
         value = self.value()
         if value and _is_id(value):
             return queryset.filter(school_class_id=int(value))
@@ -202,10 +203,10 @@ class StudentLevelFilter(admin.SimpleListFilter):
     title = _("level")
     parameter_name = "level"
 
-    def lookups(self, request, model_admin):  # noqa: ANN001, ANN201
+    def lookups(self, request, model_admin):
         return [(str(value), label) for value, label in SchoolClass._meta.get_field("level").choices]
 
-    def queryset(self, request, queryset):  # noqa: ANN001, ANN201
+    def queryset(self, request, queryset):
         value = self.value()
         if value and _is_id(value):
             return queryset.filter(school_class__level=int(value))
@@ -221,10 +222,10 @@ class AnswerStatusFilter(admin.SimpleListFilter):
     parameter_name = "answers"
     NEEDS_CARD = "needs_card"
 
-    def lookups(self, request, model_admin):  # noqa: ANN001, ANN201
+    def lookups(self, request, model_admin):
         return [*AnswerStatus.choices, (self.NEEDS_CARD, _("needs a new card (Primary 2–3)"))]
 
-    def queryset(self, request, queryset):  # noqa: ANN001, ANN201
+    def queryset(self, request, queryset):
         value = self.value()
         if value == self.NEEDS_CARD:
             return cards.eligible_students(queryset.filter(answers_status=AnswerStatus.NONE))
@@ -303,11 +304,8 @@ class SchoolClassAdmin(SchoolScopedAdmin, admin.ModelAdmin):
 
     @admin.display(description=_("login IDs"))
     def login_id_export(self, obj: SchoolClass) -> str:
-        # The class export of the import module (accounts/admin_import.py), when present.
-        try:
-            url = reverse(f"{self.admin_site.name}:accounts_student_export_class", args=[obj.pk])
-        except NoReverseMatch:
-            return "–"
+        # The class export of the student import (accounts/admin_import.py).
+        url = reverse(f"{self.admin_site.name}:accounts_student_export_class", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, gettext("Download CSV"))
 
 
@@ -391,7 +389,7 @@ class TeacherAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Teacher | None = None) -> bool:
         return not self._is_staff_peer(request, obj) and super().has_delete_permission(request, obj)
 
-    def get_form(self, request, obj=None, change=False, **kwargs):  # noqa: ANN001, ANN003, ANN201
+    def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = self.add_form
         return super().get_form(request, obj, change, **kwargs)
@@ -482,7 +480,7 @@ class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
             .annotate(answers_status=Coalesce(Subquery(status, output_field=CharField()), Value(AnswerStatus.NONE)))
         )
 
-    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):  # noqa: ANN201
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
         """Students whose name contains every word typed, whose login ID starts
         with what was typed (one word), or whose class name contains it.
 
@@ -525,18 +523,18 @@ class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
         # Students arrive through the import, which makes their login IDs.
         return False
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # noqa: ANN001, ANN003, ANN201
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "school_class":
             formfield.queryset = formfield.queryset.select_related("school")
         return formfield
 
-    def get_form(self, request, obj=None, change=False, **kwargs):  # noqa: ANN001, ANN003, ANN201
+    def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         school_id = obj.school_id if obj is not None else None
 
         class StudentForm(form):
-            def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+            def __init__(self, *args, **kwargs) -> None:
                 super().__init__(*args, **kwargs)
                 # Only the student's own school's classes: for MOE IT the list
                 # would otherwise hold every class of every school.
@@ -567,34 +565,18 @@ class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
             status = obj.user.challenge_answers.status()
         return AnswerStatus(status).label
 
-    # -- URLs: the student import (accounts/admin_import.py) when present ----
+    # -- URLs: the student import (accounts/admin_import.py) ----------------
     def get_urls(self) -> list:
-        urls = super().get_urls()
-        if importlib.util.find_spec("accounts.admin_import") is not None:
-            from .admin_import import import_urls
-
-            urls = list(import_urls(self.admin_site)) + urls
-        return urls
+        return [*import_urls(self.admin_site), *super().get_urls()]
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        extra_context = {**(extra_context or {}), "import_url": self._import_url(request)}
+        may_import = self.has_change_permission(request)
+        import_url = reverse(f"{self.admin_site.name}:accounts_student_import") if may_import else None
+        extra_context = {**(extra_context or {}), "import_url": import_url}
         return super().changelist_view(request, extra_context)
 
-    def _import_url(self, request: HttpRequest) -> str | None:
-        if not self.has_change_permission(request):
-            return None
-        if importlib.util.find_spec("accounts.admin_import") is None:
-            return None
-        from .admin_import import import_urls
-
-        for pattern in import_urls(self.admin_site):
-            name = getattr(pattern, "name", None) or ""
-            if "import" in name and not pattern.pattern.regex.groups:
-                return reverse(f"{self.admin_site.name}:{name}")
-        return None
-
     # -- actions -----------------------------------------------------------
-    def _confirm(self, request: HttpRequest, queryset: QuerySet, action: str, title: str, explanation: str):  # noqa: ANN202
+    def _confirm(self, request: HttpRequest, queryset: QuerySet, action: str, title: str, explanation: str):
         """Ask before an action that changes children's accounts, as Django's
         own delete action does; the confirming POST comes back to the action."""
         context = {
@@ -708,11 +690,6 @@ class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
             self.message_user(request, gettext("Choose exactly one student to rename."), messages.ERROR)
             return None
         student = students[0]
-        if importlib.util.find_spec("accounts.login_ids") is None:
-            self.message_user(request, gettext("Renaming login IDs is not available yet."), messages.ERROR)
-            return None
-        from .login_ids import rename_login_id
-
         form = RenameLoginIdForm(request.POST if "new_login_id" in request.POST else None)
         if form.is_valid():
             old = student.login_id
@@ -769,7 +746,7 @@ class UserAdmin(SchoolScopedAdmin, DjangoUserAdmin):
             return queryset.none()
         return queryset.filter(pk__in=user_ids_of_school(school_id))
 
-    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):  # noqa: ANN201
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
         """Accounts whose username starts with the word, or teachers whose
         first or last name contains it; each part through an index (see
         StudentAdmin.get_search_results). Students' names are on the student
@@ -786,7 +763,7 @@ class UserAdmin(SchoolScopedAdmin, DjangoUserAdmin):
             matching = by_username.values("pk").union(matching)
         return self.scope_queryset(request, queryset.filter(pk__in=matching)), False
 
-    def get_fieldsets(self, request: HttpRequest, obj: User | None = None):  # noqa: ANN201
+    def get_fieldsets(self, request: HttpRequest, obj: User | None = None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is not None:
             fieldsets = [*fieldsets, (_("Student MIMS"), {"fields": ["must_change_password"]})]

@@ -72,7 +72,7 @@ def csv_response(filename: str, header: Sequence[Any], rows: Iterable[Sequence[A
     Malay and Tamil names correctly), every cell made formula-safe."""
     writer = csv.writer(_Echo())
 
-    def lines():  # noqa: ANN202
+    def lines():
         yield "\ufeff"
         yield writer.writerow([csv_safe(h) for h in header])
         for row in rows:

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -34,10 +34,7 @@ def _landing_page(user: User) -> str:
         return reverse("account")
     if user.is_staff or user.is_superuser:
         return reverse("admin:index")
-    try:
-        return reverse("teacher:home")
-    except NoReverseMatch:
-        return reverse("account")
+    return reverse("teacher:home")
 
 
 @sensitive_post_parameters("password")

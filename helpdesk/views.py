@@ -105,7 +105,7 @@ def request_reset_status(request: HttpRequest) -> HttpResponse:
 def form_teacher_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     @login_required
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # noqa: ANN002, ANN003
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         user = request.user
         if not (user.is_superuser or hasattr(user, "teacher")):
             _forbidden(request, request.path)
@@ -119,7 +119,7 @@ def _forbidden(request: HttpRequest, target: str) -> NoReturn:
     raise Http404
 
 
-def _classes_for(user) -> QuerySet[SchoolClass]:  # noqa: ANN001
+def _classes_for(user) -> QuerySet[SchoolClass]:
     """This year's classes the user may see: a class made inactive at year end
     is kept for the record but is nobody's to work on, whoever asks."""
     if user.is_superuser:

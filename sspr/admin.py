@@ -81,7 +81,7 @@ class ChallengeQuestionAdmin(SchoolScopedAdmin, admin.ModelAdmin):
         # Answers point at questions (PROTECT); retire a question by unticking "active".
         return sees_all_schools(request.user) and super().has_delete_permission(request, obj)
 
-    def get_form(self, request, obj=None, change=False, **kwargs):  # noqa: ANN001, ANN003, ANN201
+    def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         field = form.base_fields.get("is_active")
         if field is not None and obj is not None and obj.is_active:
@@ -90,7 +90,7 @@ class ChallengeQuestionAdmin(SchoolScopedAdmin, admin.ModelAdmin):
             field.help_text = gettext("Untick to switch this question off. %(effect)s") % {"effect": effect}
         return form
 
-    def save_model(self, request, obj, form, change):  # noqa: ANN001
+    def save_model(self, request, obj, form, change):
         if not (change and "is_active" in form.changed_data and not obj.is_active):
             super().save_model(request, obj, form, change)
             return

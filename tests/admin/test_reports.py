@@ -32,7 +32,7 @@ def questions(db):
     return [ChallengeQuestion.objects.create(text=f"Question {n}?") for n in range(3)]
 
 
-def _answers(student, questions, *, school_set: bool, n: int = 3) -> None:  # noqa: ANN001
+def _answers(student, questions, *, school_set: bool, n: int = 3) -> None:
     set_answers(student.user, [(q, "tiger") for q in questions[:n]], school_set=school_set)
 
 
