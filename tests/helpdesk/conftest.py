@@ -10,9 +10,6 @@ from helpdesk.models import ReferenceCode, ResetRequest, make_code
 
 from .. import factories
 
-# The shared real-browser harness (Chromium, axe, layout checks) for test_browser.py.
-from ..browser.conftest import axe, browser, make_journey, questions_bank  # noqa: F401
-
 
 def request_data(school_: School, **overrides: str) -> dict[str, str]:
     data = {
