@@ -579,11 +579,13 @@ class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     def _confirm(self, request: HttpRequest, queryset: QuerySet, action: str, title: str, explanation: str):
         """Ask before an action that changes children's accounts, as Django's
         own delete action does; the confirming POST comes back to the action."""
+        students = list(queryset.select_related("user", "school_class"))
         context = {
             **self.admin_site.each_context(request),
             "title": title,
             "explanation": explanation,
-            "students": queryset.select_related("user", "school_class"),
+            "students": students,
+            "selected": [s.pk for s in students],
             "action": action,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "opts": self.model._meta,

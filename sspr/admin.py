@@ -103,11 +103,16 @@ class ChallengeQuestionAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     def switch_off(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
         queryset = queryset.filter(is_active=True)
         if request.POST.get("confirm") != "yes":
+            questions = list(queryset)
+            effect = effect_text(switch_off_effect(queryset))
             context = {
                 **self.admin_site.each_context(request),
                 "title": gettext("Switch off challenge questions"),
-                "questions": list(queryset),
-                "effect": effect_text(switch_off_effect(queryset)),
+                "explanation": gettext("Answers to a question that is switched off stop working at once. %(effect)s")
+                % {"effect": effect},
+                "questions": questions,
+                "selected": [q.pk for q in questions],
+                "action": "switch_off",
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
                 "opts": self.model._meta,
             }
