@@ -72,18 +72,18 @@ def typed_id(login_key: str) -> str:
 
 
 @receiver(user_logged_in)
-def _logged_in(sender, request, user, **kwargs):  # noqa: ANN001, ANN003
+def _logged_in(sender, request, user, **kwargs):
     record(request, "login", actor=user, target=user.login_id)
 
 
 @receiver(user_logged_out)
-def _logged_out(sender, request, user, **kwargs):  # noqa: ANN001, ANN003
+def _logged_out(sender, request, user, **kwargs):
     if user is not None:
         record(request, "logout", actor=user, target=user.login_id)
 
 
 @receiver(user_login_failed)
-def _login_failed(sender, credentials, request=None, **kwargs):  # noqa: ANN001, ANN003
+def _login_failed(sender, credentials, request=None, **kwargs):
     # ``credentials`` has the password already cleansed by Django; keep only the ID.
     from .usernames import normalise_login_id
 
@@ -92,5 +92,14 @@ def _login_failed(sender, credentials, request=None, **kwargs):  # noqa: ANN001,
 
 
 @receiver(user_locked_out)
-def _locked_out(sender, request, username, ip_address=None, **kwargs):  # noqa: ANN001, ANN003
-    record(request, "login.locked", target=typed_id(username), outcome=AuditEvent.Outcome.REFUSED)
+def _locked_out(sender, request, username, ip_address=None, **kwargs):
+    # axes sends this for the failure that locks the ID and again for every try
+    # while it is locked (each of those is audited as a refused "login"). Only
+    # the first is a lockout: the one on which axes counted a failure.
+    if getattr(request, "axes_failures_since_start", None) is None:
+        return
+    from .models import User
+
+    user = User.objects.filter(username=username).select_related("student", "teacher").first()
+    refused = AuditEvent.Outcome.REFUSED
+    record(request, "login.locked", target=typed_id(username), school=school_of(user), outcome=refused)

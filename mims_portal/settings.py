@@ -216,8 +216,8 @@ REDIS_URL = os.getenv("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     # django-ratelimit only knows django-redis by name; Django's own RedisCache
-    # has the atomic increment it needs (STACK.md), so its "not officially
-    # supported" warning is noise.
+    # has the atomic increment it needs (its incr() is Redis INCR), so its
+    # "not officially supported" warning is noise.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "axes.W006"]
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
