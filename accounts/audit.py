@@ -13,11 +13,11 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from mims_portal.proxy import client_address
+from accounts.client_address import client_address
 
 from .models import AuditEvent, School
 
-# The one client-address rule (mims_portal/proxy.py), under the name that
+# The one client-address rule (accounts/client_address.py), under the name that
 # existing callers import from here.
 client_ip = client_address
 

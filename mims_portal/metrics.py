@@ -24,7 +24,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import REGISTRY, Collector
 
-from .proxy import client_address
+from accounts.client_address import client_address
 
 REQUESTS = Counter("mims_http_requests", "HTTP requests answered, by method and status class.", ["method", "status"])
 REQUEST_SECONDS = Histogram("mims_http_request_duration_seconds", "Time to answer a request.", ["method"])

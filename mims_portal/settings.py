@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from mims_portal.proxy import meta_key
+from accounts.client_address import meta_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.getenv("MIMS_VAR_DIR", BASE_DIR / "var"))
@@ -136,7 +136,7 @@ CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.getenv("CSRF_TRUSTED_ORIGINS", "")
 # Behind reverse proxies (docs/operations.md, "Behind a TLS proxy"). How many
 # trusted proxies stand in front of gunicorn (0: browsers connect directly).
 # Each appends the address it saw to MIMS_PROXY_CLIENT_HEADER; the client is
-# the N-th entry from the right (mims_portal/proxy.py: the one function that
+# the N-th entry from the right (accounts/client_address.py: the one function that
 # locks, limits and the audit log use). The proxy nearest the browser ends TLS
 # and sets MIMS_PROXY_PROTO_HEADER to "https", overwriting what a browser sent.
 MIMS_NUM_PROXIES = envint("MIMS_NUM_PROXIES", "0")
@@ -339,7 +339,7 @@ AXES_USERNAME_CALLABLE = "accounts.usernames.login_key_from_request"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_CLIENT_IP_CALLABLE = "mims_portal.proxy.client_address"
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_address"
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password", "answer_1", "answer_2", "answer_3"]
 
@@ -350,7 +350,7 @@ MIMS_LOGIN_FAILURE_RATE_PER_IP = os.getenv("MIMS_LOGIN_FAILURE_RATE_PER_IP", "60
 MIMS_SSPR_RATE_PER_IP = os.getenv("MIMS_SSPR_RATE_PER_IP", "60/10m")
 RATELIMIT_VIEW = "signin.views.ratelimited"
 # Any key="ip" limit uses the same client address as everything else.
-RATELIMIT_IP_META_KEY = "mims_portal.proxy.client_address"
+RATELIMIT_IP_META_KEY = "accounts.client_address.client_address"
 
 # Reset requests (the public form at /request-reset/). It is for families at
 # home: a child at school asks the form teacher, who acts on the child's page
