@@ -8,9 +8,9 @@ answer, so a refused or broken step is a failure in Locust's statistics, never a
 from __future__ import annotations
 
 import itertools
-import secrets
 import os
 import re
+import secrets
 import threading
 
 from locust import HttpUser, between, task
