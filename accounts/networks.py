@@ -106,10 +106,10 @@ def schools_at(ip: str | None, pairs: list[tuple[int, Network]] | None = None) -
 
 def request_schools(request) -> frozenset[int]:  # noqa: ANN001
     """:func:`schools_at` for the request's client address, worked out once per request."""
-    from .audit import client_ip
+    from .client_address import client_address
 
     if not hasattr(request, "_mims_school_networks"):
-        request._mims_school_networks = schools_at(client_ip(request))
+        request._mims_school_networks = schools_at(client_address(request))
     return request._mims_school_networks
 
 

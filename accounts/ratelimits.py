@@ -19,15 +19,16 @@ from django.utils.translation import gettext_lazy
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
+from accounts.client_address import client_address
+
 from . import audit, networks
-from .audit import client_ip
 
 # What a child sees when their computer's address is over a limit.
 TOO_MANY_TRIES = gettext_lazy("Too many tries from this computer. Please wait a few minutes and try again.")
 
 
 def _ip_key(group: str, request: HttpRequest) -> str:
-    return client_ip(request) or "unknown"
+    return client_address(request) or "unknown"
 
 
 def _at_school(request: HttpRequest) -> bool:
@@ -67,7 +68,7 @@ WINDOW_SECONDS = 600
 
 
 def _window_keys(request: HttpRequest) -> tuple[str, str]:
-    ip = client_ip(request) or "unknown"
+    ip = client_address(request) or "unknown"
     now = int(time.time() // WINDOW_SECONDS)
     return f"mims:failed-ids:{ip}:{now}", f"mims:failed-ids:{ip}:{now - 1}"
 

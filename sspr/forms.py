@@ -11,8 +11,8 @@ from accounts import lockouts, ratelimits
 from accounts.models import User
 from accounts.usernames import normalise_login_id
 
-from .answers import ANSWER_MAX, ANSWER_MIN, ANSWERS_NEEDED, normalise_answer
-from .models import ChallengeQuestion
+from .answers import ANSWER_MAX, ANSWER_MIN, normalise_answer
+from .models import ANSWERS_NEEDED, ChallengeQuestion
 
 
 class StartForm(forms.Form):
@@ -23,7 +23,7 @@ class StartForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}),
     )
 
-    def __init__(self, request: HttpRequest, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, request: HttpRequest, *args, **kwargs) -> None:
         self.request = request
         super().__init__(*args, **kwargs)
 
@@ -41,7 +41,7 @@ class StartForm(forms.Form):
 class AnswersForm(forms.Form):
     """The two questions dealt for this attempt."""
 
-    def __init__(self, request: HttpRequest, questions: list[ChallengeQuestion], *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, request: HttpRequest, questions: list[ChallengeQuestion], *args, **kwargs) -> None:
         self.request = request
         super().__init__(*args, **kwargs)
         for i, question in enumerate(questions, 1):
@@ -72,7 +72,7 @@ class SetupForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, user: User, *args, ask_password: bool, request: HttpRequest, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, user: User, *args, ask_password: bool, request: HttpRequest, **kwargs) -> None:
         self.user = user
         self.request = request
         super().__init__(*args, **kwargs)
