@@ -97,6 +97,7 @@ class TestTheAction:
         assert "Switched off 1 question." in page and f'href="{needs_card}"' in page
         admin = Client()
         admin.force_login(school_ict_admin.user)
+        assert f'href="{needs_card}"' in admin.get(reverse("admin:index")).content.decode()
         listed = admin.get(needs_card).content.decode()
         assert children["p2"].full_name in listed and children["p5"].full_name not in listed
         assert ">none<" in listed.split(f">{children['p2'].full_name}</a>")[1].split("</tr>")[0]
