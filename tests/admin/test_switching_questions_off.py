@@ -89,6 +89,7 @@ class TestTheAction:
     def test_it_asks_first_with_the_numbers_and_changes_nothing_yet(self, moe, children):
         page = _switch_off_action(moe, _first(for_cards=True), confirm=False).content.decode()
         assert "1 child who is set up uses it." in page and "1 in Primary 2–3 needs a new challenge card." in page
+        assert "Primary 4–6" not in page  # no one there: not mentioned
         assert ChallengeQuestion.objects.filter(is_active=False).count() == 0
 
     def test_the_card_children_are_listed_for_their_ict_admin(self, moe, children, school_ict_admin):
