@@ -1,7 +1,7 @@
 """The challenge question bank: MOE IT edit it; school ICT admins may look.
 
 Answers (hashes) and reset locks have no admin page: answers are cleared from
-the student list, locks lifted on the lockouts page (accounts/admin_reports.py).
+the student list, locks lifted on the lockouts page (staff/admin_pages.py).
 
 Switching a question off stops every answer to it from working (only usable
 answers count, ``ChallengeAnswer.objects.usable``), so before and after IT is

@@ -52,7 +52,14 @@ def check_answer(answer: ChallengeAnswer | None, typed: str) -> bool:
     if answer is None:
         make_password(_DUMMY_HASH_INPUT)
         return False
-    return check_password(normalise_answer(typed), answer.answer_hash)
+    normalised = normalise_answer(typed)
+
+    def upgrade(plain: str) -> None:
+        # Like a password on sign-in: an answer hashed with older parameters is re-hashed once it matches.
+        answer.answer_hash = make_password(plain)
+        answer.save(update_fields=["answer_hash"])
+
+    return check_password(normalised, answer.answer_hash, setter=upgrade)
 
 
 def needs_own_answers(user: User) -> bool:

@@ -13,12 +13,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import reports
 from accounts.models import AuditEvent, School, Student, Teacher
 from accounts.passwords import issue_temporary_password
 from batches.models import Batch
 from sspr.answers import set_answers
 from sspr.models import ChallengeQuestion
+from staff import reports
 from tests import factories
 from tests.sspr.helpers import answers_for, give_answers
 

@@ -7,10 +7,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accounts import reports
 from accounts.models import AuditEvent, Student
 from sspr.answers import set_answers
 from sspr.models import AnswerStatus, ChallengeQuestion
+from staff import reports
 from tests import factories
 from tests.sspr.helpers import ANSWERS, answers_for, give_answers
 

@@ -16,11 +16,10 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from accounts import audit, notices
+from accounts.forms import LoginForm, PasswordChangeForm, SetPasswordForm
+from accounts.models import User
 from sspr.answers import needs_own_answers
-
-from . import audit, notices
-from .forms import LoginForm, PasswordChangeForm, SetPasswordForm
-from .models import User
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -33,21 +33,19 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from batches import views as batch_views
+from accounts import audit
+from accounts.admin_scoping import SchoolScopedAdmin, sees_all_schools, user_ids_of_school
+from accounts.login_ids import rename_login_id
+from accounts.models import AuditEvent, School, SchoolClass, Student, Teacher, User
+from accounts.scope import scope_of
+from accounts.usernames import normalise_login_id
+from batches.admin import ClassBatchActions, StudentBatchActions
+from helpdesk import flows
 from sspr import cards
-from sspr.answers import clear_answers
-from sspr.locks import unlock_reset
 from sspr.models import AnswerStatus, ChallengeAnswer
 
-from . import audit
-from .admin_import import import_urls
-from .admin_scoping import SchoolScopedAdmin, admin_school_id, sees_all_schools, user_ids_of_school
-from .lockouts import unlock_signin
-from .login_ids import rename_login_id
-from .models import AuditEvent, School, SchoolClass, Student, Teacher, User
-from .passwords import issue_temporary_password
 from .reports import csv_response
-from .usernames import normalise_login_id
+from .student_import import import_urls
 
 # django-axes' own admin lists every school's failed sign-ins, addresses and
 # user agents; the scoped lockouts page (accounts/admin_reports.py) replaces it.
@@ -182,13 +180,13 @@ class StudentClassFilter(admin.SimpleListFilter):
     parameter_name = "class"
 
     def lookups(self, request, model_admin):
-        classes = SchoolClass.objects.order_by("-year", "level", "name")
-        school_id = admin_school_id(request.user)
-        if school_id is not None:
-            classes = classes.filter(school_id=school_id)
-        elif sees_all_schools(request.user) and _is_id(chosen := request.GET.get("school__id__exact", "")):
+        classes = SchoolClass.objects.for_user(request.user).order_by("-year", "level", "name")
+        if sees_all_schools(request.user):
+            # All schools' classes would be thousands of links: the chosen school's only.
+            if not _is_id(chosen := request.GET.get("school__id__exact", "")):
+                return []
             classes = classes.filter(school_id=int(chosen))
-        else:
+        elif not scope_of(request.user).is_it:
             return []
         return [(str(c.pk), str(c)) for c in classes]
 
@@ -269,21 +267,13 @@ class SchoolAdmin(SchoolScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(SchoolClass)
-class SchoolClassAdmin(SchoolScopedAdmin, admin.ModelAdmin):
+class SchoolClassAdmin(SchoolScopedAdmin, ClassBatchActions, admin.ModelAdmin):
     list_display = ["name", "year", "level", "school", "is_active", "student_count", "login_id_export"]
     list_filter = ["school", "year", "level", "is_active"]
     list_select_related = ["school"]
     search_fields = ["name"]
     show_full_result_count = False
-    actions = ["issue_cards", "issue_slips"]
-
-    @admin.action(description=_("Make challenge cards (Primary 2–3) for the selected classes"))
-    def issue_cards(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
-        return batch_views.start_cards_for_classes(request, queryset)
-
-    @admin.action(description=_("Issue temporary passwords with slips for the selected classes"))
-    def issue_slips(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
-        return batch_views.start_slips_for_classes(request, queryset)
+    actions = ["issue_cards", "issue_slips"]  # batches/admin.py
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # A subquery per shown row, not a GROUP BY over every student.
@@ -304,7 +294,7 @@ class SchoolClassAdmin(SchoolScopedAdmin, admin.ModelAdmin):
 
     @admin.display(description=_("login IDs"))
     def login_id_export(self, obj: SchoolClass) -> str:
-        # The class export of the student import (accounts/admin_import.py).
+        # The class export of the import pages (staff/student_import.py).
         url = reverse(f"{self.admin_site.name}:accounts_student_export_class", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, gettext("Download CSV"))
 
@@ -436,7 +426,7 @@ class RenameLoginIdForm(forms.Form):
 
 
 @admin.register(Student)
-class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
+class StudentAdmin(SchoolScopedAdmin, StudentBatchActions, admin.ModelAdmin):
     list_display = ["full_name", "login_id_display", "school_class", "level_display", "school", "answer_status"]
     # Related rows come by prefetch (3 small queries for the page), not by
     # joins: PostgreSQL joins every match before sorting and cutting the page,
@@ -454,20 +444,12 @@ class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     fields = ["full_name", "login_id_display", "student_ref", "school", "school_class", "answer_status"]
     actions = [
         "issue_temporary_passwords",
-        "issue_slips",
-        "reissue_cards",
+        "issue_slips",  # batches/admin.py
+        "reissue_cards",  # batches/admin.py
         "clear_challenge_answers",
         "unlock_students",
         "rename_login_id",
     ]
-
-    @admin.action(description=_("Print sign-in slips with new temporary passwords (background)"))
-    def issue_slips(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
-        return batch_views.start_slips_for_students(request, queryset)
-
-    @admin.action(description=_("Make new challenge cards (lost card; Primary 2–3)"))
-    def reissue_cards(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
-        return batch_views.start_cards_for_students(request, queryset)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # Answer status as one scalar subquery, evaluated for the rows of the
@@ -565,7 +547,7 @@ class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
             status = obj.user.challenge_answers.status()
         return AnswerStatus(status).label
 
-    # -- URLs: the student import (accounts/admin_import.py) ----------------
+    # -- URLs: the student import (staff/student_import.py) -----------------
     def get_urls(self) -> list:
         return [*import_urls(self.admin_site), *super().get_urls()]
 
@@ -615,9 +597,12 @@ class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
             )
         issued = []
         # All or nothing: the page shows passwords only if every one was saved.
+        # Each child goes through the teacher pages' flow (its row lock, its audit).
         with transaction.atomic():
             for student in queryset.select_related("user", "school_class").order_by("school_class__name", "full_name"):
-                password = issue_temporary_password(student.user, request=request, actor=request.user, channel="it")
+                password = flows.issue_password(
+                    request, student, actor=request.user, request_id=None, stamp=None, channel="it"
+                )
                 issued.append({"student": student, "password": password})
         context = {
             **self.admin_site.each_context(request),
@@ -647,10 +632,7 @@ class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
         cleared = 0
         with transaction.atomic():
             for student in queryset.select_related("user"):
-                removed = clear_answers(student.user)
-                audit.record(
-                    request, "answers.cleared", target=student.login_id, school=student.school_id, removed=removed
-                )
+                flows.clear_answers(request, student, actor=request.user, request_id=None, channel="it")
                 cleared += 1
         self.message_user(
             request,
@@ -668,16 +650,8 @@ class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     def unlock_students(self, request: HttpRequest, queryset: QuerySet) -> None:
         count = 0
         for student in queryset.select_related("user"):
-            key = normalise_login_id(student.user.username)
-            signin, reset = unlock_signin(key), unlock_reset(key)
-            audit.record(
-                request,
-                "lockout.unlocked",
-                target=student.login_id,
-                school=student.school_id,
-                signin_records=signin,
-                reset_records=reset,
-            )
+            flows.unlock_signin(request, student, actor=request.user, request_id=None, channel="it")
+            flows.unlock_reset(request, student, actor=request.user, request_id=None, channel="it")
             count += 1
         self.message_user(
             request,
@@ -741,12 +715,12 @@ class UserAdmin(SchoolScopedAdmin, DjangoUserAdmin):
     search_fields = ["^username", "first_name", "last_name"]
 
     def scope_queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if sees_all_schools(request.user):
+        scope = scope_of(request.user)
+        if scope.everything:
             return queryset
-        school_id = admin_school_id(request.user)
-        if school_id is None:
+        if not scope.is_it:
             return queryset.none()
-        return queryset.filter(pk__in=user_ids_of_school(school_id))
+        return queryset.filter(pk__in=user_ids_of_school(scope.school_id))
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
         """Accounts whose username starts with the word, or teachers whose
@@ -876,7 +850,7 @@ class AuditEventAdmin(SchoolScopedAdmin, admin.ModelAdmin):
         return self._csv(request, changelist.get_queryset(request))
 
     def _csv(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
-        audit.record(request, "audit.exported", school=admin_school_id(request.user))
+        audit.record(request, "audit.exported", school=scope_of(request.user).school_id)
         rows = (
             [
                 timezone.localtime(e.created).isoformat(timespec="seconds"),

@@ -20,11 +20,10 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import AuditEvent, Student
 from sspr.answers import OWN_ANSWER_LEVELS
 from sspr.cards import CARD_LEVELS
 from sspr.models import AnswerStatus, ChallengeAnswer
-
-from .models import AuditEvent, Student
 
 WEEKS = 12
 Weekly = tuple[list[date], dict[str, list[int]]]
