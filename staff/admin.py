@@ -768,7 +768,7 @@ class UserAdmin(SchoolScopedAdmin, DjangoUserAdmin):
         return sees_all_schools(request.user) and super().has_delete_permission(request, obj)
 
     @method_decorator(sensitive_post_parameters())
-    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:  # noqa: A002
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         """Django's set-password page, audited; the account must then choose
         its own password at the next sign-in, as after a temporary password."""
         response = super().user_change_password(request, id, form_url)

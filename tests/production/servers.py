@@ -184,7 +184,7 @@ class _ProxyHandler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_HEAD = _forward
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
