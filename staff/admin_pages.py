@@ -1,6 +1,6 @@
 """Admin pages beyond model lists: lockouts (with unlock) and reports.
 
-Mounted under /admin/ by mims_portal/urls.py (``include(admin_reports.urls)``)
+Mounted under /admin/ by mims_portal/urls.py (``include(admin_pages.urls)``)
 and linked from the admin index. Each view runs inside ``admin_site.admin_view``
 (staff sign-in, CSRF, never cached) and then checks the role, the permission
 and the school: an ICT admin asking for another school gets 404.
