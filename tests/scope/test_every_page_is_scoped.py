@@ -126,6 +126,7 @@ class Persona:
     outside: dict[type, list[Any]]
     walks_admin: bool = True  # MOE IT see every school's records in the admin
     markers: list[str] = field(default_factory=list)  # words no page may show them
+    inside: dict[type, list[Any]] = field(default_factory=dict)  # their own, whose pages must not show the rest
 
 
 @pytest.fixture
@@ -201,6 +202,7 @@ def world(db, school, other_school, p5_class, student, form_teacher, other_teach
                 Batch: [batch_old, batch_a, batch_b],
             },
             markers=names(a_hope, b5, a_old, left, old, sibling, far),
+            inside={SchoolClass: [a5], Student: [mine], ResetRequest: [r_mine], Batch: [batch_mine]},
         ),
         "other-class teacher": Persona(
             other_teacher.user,
@@ -212,6 +214,7 @@ def world(db, school, other_school, p5_class, student, form_teacher, other_teach
                 Batch: [batch_old, batch_mine, batch_a, batch_b],
             },
             markers=names(a5, a_old, b5, mine, left, old, far),
+            inside={SchoolClass: [a_hope], Student: [sibling], ResetRequest: [r_sibling]},
         ),
         "ICT admin of another school": Persona(
             ict_b.user,
@@ -226,6 +229,7 @@ def world(db, school, other_school, p5_class, student, form_teacher, other_teach
                 AuditEvent: [event_a],
             },
             markers=[school.name, *names(a5, a_old, a_hope, mine, left, old, sibling)],
+            inside={School: [other_school], SchoolClass: [b5], Student: [far], ResetRequest: [r_far], Batch: [batch_b]},
         ),
         "MOE IT": Persona(
             moe,
@@ -237,6 +241,7 @@ def world(db, school, other_school, p5_class, student, form_teacher, other_teach
             },
             walks_admin=False,
             markers=names(left, old),  # no work page lists them; the admin does (records)
+            inside={School: [school], SchoolClass: [a5], Student: [mine], ResetRequest: [r_mine]},
         ),
     }
 
@@ -339,6 +344,12 @@ def test_it_shows_nothing_outside_the_scope_on_any_page(world, who):
         if response.status_code >= 500:
             wrong.append(f"{route.route}: {response.status_code}")
         wrong += [f"{route.route} shows {m!r}" for m in persona.markers if m in body and m not in public]
+    # Their own class's, child's, request's pages: none lists a child who left or another class.
+    for route in WITH_OBJECT:
+        for obj in [] if route.is_admin else persona.inside.get(route.model, []):
+            response = client.get(route.url(obj))
+            assert response.status_code in (200, 405), (route.url(obj), response.status_code)
+            wrong += [f"{route.url(obj)} shows {m!r}" for m in persona.markers if m in _body(response)]
     assert wrong == []
 
 
