@@ -49,12 +49,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.filters import RelatedFieldListFilter
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.utils.translation import gettext as _
 
 from .models import School, Student, Teacher, User
 from .scope import scope_of
@@ -107,7 +109,7 @@ def _scope_by_path(user: Any, queryset: models.QuerySet, school_path: str | None
 class ScopedRelatedFieldListFilter(RelatedFieldListFilter):
     """A related-field filter offering only the related rows the admin may see."""
 
-    def field_choices(self, field, request, model_admin):  # noqa: ANN001
+    def field_choices(self, field, request, model_admin):
         ordering = self.field_admin_ordering(field, request, model_admin)
         related = field.remote_field.model._default_manager.all()
         allowed = scope_model_queryset(request, related, model_admin.admin_site)
@@ -137,11 +139,25 @@ class SchoolScopedAdmin:
             return True
         return self.scope_queryset(request, type(obj)._default_manager.filter(pk=obj.pk)).exists()
 
+    # -- actions -----------------------------------------------------------
+    def response_action(self, request: HttpRequest, queryset: models.QuerySet, **kwargs: Any):
+        """A ticked row that is not a row (a tampered ``_selected_action``) gets a
+        message and the list again, not a 500 from the database."""
+        try:
+            for pk in request.POST.getlist(ACTION_CHECKBOX_NAME):
+                self.model._meta.pk.to_python(pk)
+        except ValidationError:
+            self.message_user(
+                request, _("Some of the ticked rows could not be found. Tick them again and retry."), messages.ERROR
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset, **kwargs)
+
     # -- querysets --------------------------------------------------------
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
         return self.scope_queryset(request, super().get_queryset(request))
 
-    def get_search_results(self, request: HttpRequest, queryset: models.QuerySet, search_term: str):  # noqa: ANN201
+    def get_search_results(self, request: HttpRequest, queryset: models.QuerySet, search_term: str):
         # Autocomplete calls this on the remote admin's get_queryset (already
         # scoped); scoping again is idempotent and guards subclasses that
         # build their own base queryset.
@@ -149,12 +165,12 @@ class SchoolScopedAdmin:
         return self.scope_queryset(request, queryset), may_have_duplicates
 
     # -- form fields ------------------------------------------------------
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # noqa: ANN001, ANN003, ANN201
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "queryset" not in kwargs:
             kwargs["queryset"] = self._related_choices(db_field, request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):  # noqa: ANN001, ANN003, ANN201
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
         if "queryset" not in kwargs:
             kwargs["queryset"] = self._related_choices(db_field, request)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
@@ -167,7 +183,7 @@ class SchoolScopedAdmin:
         return scope_model_queryset(request, queryset, self.admin_site)
 
     # -- filters ----------------------------------------------------------
-    def get_list_filter(self, request: HttpRequest):  # noqa: ANN201
+    def get_list_filter(self, request: HttpRequest):
         scoped = []
         for entry in super().get_list_filter(request):
             if isinstance(entry, str) and self._is_relation_path(entry):
@@ -192,7 +208,7 @@ class SchoolScopedAdmin:
     def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return super().has_delete_permission(request, obj) and (obj is None or self.is_in_scope(request, obj))
 
-    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):  # noqa: ANN001, ANN201
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Django redirects to the index with "… with ID “x” doesn't exist" for
         # a missing object. Another school's object is missing from the scoped
         # queryset too; answer both with a plain 404 so that nothing, not even

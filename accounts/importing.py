@@ -333,6 +333,11 @@ def parse_csv(data: bytes, *, name: str = "") -> ParsedFile:
         def value(column: str, fields: list[str] = fields) -> str:
             return " ".join(fields[columns[column]].split()) if column in columns else ""
 
+        if len(rows) == settings.MIMS_IMPORT_MAX_ROWS:
+            raise ImportFileError(
+                _("The file has more than %(max)s students. Split it (for example one file per school) and "
+                  "import each part.") % {"max": f"{settings.MIMS_IMPORT_MAX_ROWS:,}"}
+            )  # fmt: skip
         rows.append(
             CsvRow(
                 line=line,

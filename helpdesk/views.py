@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts import scope
 from accounts.models import SchoolClass, Student
 from accounts.scope import class_or_404, refuse, scope_of, student_or_404, teacher_required
+from sspr.cards import CARD_LEVELS
 
 from . import flows, roster
 from .forms import CloseRequestForm, ResetRequestForm, StatusForm
@@ -155,7 +156,6 @@ def teacher_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 def _child_context(request: HttpRequest, student: Student) -> dict:
     row = roster.student_rows([student])[0]
     open_requests = list(student.reset_requests.open().select_related("handled_by").order_by("created"))
-    level = student.level
     return {
         "student": student,
         "row": row,
@@ -164,23 +164,17 @@ def _child_context(request: HttpRequest, student: Student) -> dict:
         # acting on it are serialised on that one row.
         "current_request": open_requests[0] if open_requests else None,
         "stamp": flows.password_stamp(student.user),
-        "card_level": level is not None and level <= 3,
+        "card_level": student.level in CARD_LEVELS,
         "card_url": _card_url(student),
         "close_form": CloseRequestForm(),
     }
 
 
 def _card_url(student: Student) -> str | None:
-    """The class page where a teacher makes new challenge cards (batches app),
-    or None where the cards pages are not installed."""
-    from django.urls import NoReverseMatch
-
+    """The class page where a teacher makes new challenge cards (batches app)."""
     if not student.school_class_id:
         return None
-    try:
-        return reverse("batches:class", args=[student.school_class_id])
-    except NoReverseMatch:
-        return None
+    return reverse("batches:class", args=[student.school_class_id])
 
 
 @teacher_required
@@ -226,7 +220,7 @@ def _child_action(
 @teacher_required
 def teacher_clear_answers(request: HttpRequest, pk: int) -> HttpResponse:
     student = student_or_404(request, pk)
-    if student.level is not None and student.level <= 3:
+    if student.level in CARD_LEVELS:
         success = _("Challenge answers cleared. This child needs a new challenge card.")
     else:
         success = _("Challenge answers cleared. The child will set up new ones at the next sign-in.")

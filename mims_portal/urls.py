@@ -1,10 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from mims_portal.health import health
+from mims_portal.metrics import metrics
 from signin.views import admin_login
 from staff import admin_pages
 
+# An unreachable database or Redis gets a 503 with Retry-After, anything else the 500 page.
+handler500 = "mims_portal.outages.server_error"
+
 urlpatterns = [
+    path("health/", health),
+    path("metrics", metrics),
     path("", include("signin.urls")),
     path("sspr/", include("sspr.urls")),
     path("", include("helpdesk.urls")),

@@ -96,7 +96,7 @@ def _context(admin_site: admin.AdminSite, request: HttpRequest, title: str, **ex
     }
 
 
-def _upload_view(admin_site: admin.AdminSite):  # noqa: ANN202
+def _upload_view(admin_site: admin.AdminSite):
     @csrf_protect
     def upload(request: HttpRequest) -> HttpResponse:
         _check_may_import(request)
@@ -188,7 +188,7 @@ def _preview(
     return TemplateResponse(request, "admin/accounts/import_preview.html", context)
 
 
-def _confirm_view(admin_site: admin.AdminSite):  # noqa: ANN202
+def _confirm_view(admin_site: admin.AdminSite):
     @require_POST
     def confirm(request: HttpRequest) -> HttpResponse:
         _check_may_import(request)
@@ -262,7 +262,7 @@ def class_login_ids_response(request: HttpRequest, classes: Iterable[SchoolClass
     return csv_response(filename, header, rows)
 
 
-def _export_view(admin_site: admin.AdminSite):  # noqa: ANN202
+def _export_view(admin_site: admin.AdminSite):
     def export(request: HttpRequest, class_id: int) -> HttpResponse:
         classes = SchoolClass.objects.for_user(request.user).select_related("school")
         if not scope_of(request.user).is_it:

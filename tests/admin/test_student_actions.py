@@ -17,7 +17,7 @@ from sspr.models import ChallengeAnswer, ChallengeQuestion, ResetLock
 CHANGELIST = "admin:accounts_student_changelist"
 
 
-def _run(client, action: str, *students, confirm: bool = False, **extra):  # noqa: ANN001, ANN201
+def _run(client, action: str, *students, confirm: bool = False, **extra):
     data = {"action": action, "_selected_action": [s.pk for s in students], **extra}
     if confirm:
         data["confirm"] = "yes"  # the confirmation page posts back without "index"

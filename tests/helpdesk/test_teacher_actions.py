@@ -22,7 +22,7 @@ def _password_on(page: str) -> str:
     return match.group(1)
 
 
-def _issue(client, student, follow=False, **extra):  # noqa: ANN001, ANN003
+def _issue(client, student, follow=False, **extra):
     data = {"stamp": password_stamp(student.user), **extra}
     return client.post(f"/teacher/child/{student.pk}/temporary-password/", data, follow=follow)
 

@@ -14,7 +14,7 @@ from .conftest import give_answers, lock_reset, lock_signin, open_request
 pytestmark = pytest.mark.django_db
 
 
-def _pages(student, school_class) -> list[str]:  # noqa: ANN001
+def _pages(student, school_class) -> list[str]:
     return [
         f"/teacher/class/{school_class.pk}/",
         f"/teacher/class/{school_class.pk}/dashboard/",
@@ -22,7 +22,7 @@ def _pages(student, school_class) -> list[str]:  # noqa: ANN001
     ]
 
 
-def _actions(student, reset_request=None) -> list[str]:  # noqa: ANN001
+def _actions(student, reset_request=None) -> list[str]:
     urls = [
         f"/teacher/child/{student.pk}/temporary-password/",
         f"/teacher/child/{student.pk}/clear-answers/",

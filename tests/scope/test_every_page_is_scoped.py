@@ -267,12 +267,12 @@ def _state() -> dict[str, Any]:
     }
 
 
-def _body(response) -> str:  # noqa: ANN001
+def _body(response) -> str:
     raw = b"".join(response.streaming_content) if response.streaming else response.content
     return raw.decode(errors="replace")
 
 
-def _answer(response) -> tuple[int, str]:  # noqa: ANN001
+def _answer(response) -> tuple[int, str]:
     return response.status_code, response.get("Location", "")
 
 
@@ -310,7 +310,7 @@ def test_it_answers_404_for_every_object_outside_the_scope(world, who):
     assert _state() == before, "a request about an object outside the scope changed something"
 
 
-def _problem(route: Route, method: str, theirs, missing, obj: Any) -> str:  # noqa: ANN001
+def _problem(route: Route, method: str, theirs, missing, obj: Any) -> str:
     """What is wrong with the answer about an object outside the scope, or ""."""
     expected = (missing.status_code, missing.get("Location", "").replace(str(MISSING), str(obj.pk)))
     if _answer(theirs) != expected:
