@@ -87,7 +87,7 @@ def pages(klass: int, child: int) -> list[tuple[str, str, str, str]]:
 
 def timed_get(conn: HTTPConnection, path: str, cookie: str) -> float:
     start = time.perf_counter()
-    conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+    conn.request("GET", path, headers={**servers.PROXY_HEADERS, **({"Cookie": cookie} if cookie else {})})
     response = conn.getresponse()
     response.read()
     elapsed = time.perf_counter() - start
