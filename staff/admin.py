@@ -650,8 +650,8 @@ class StudentAdmin(SchoolScopedAdmin, StudentBatchActions, admin.ModelAdmin):
     def unlock_students(self, request: HttpRequest, queryset: QuerySet) -> None:
         count = 0
         for student in queryset.select_related("user"):
-            flows.unlock_signin(request, student, actor=request.user, request_id=None, channel="it")
-            flows.unlock_reset(request, student, actor=request.user, request_id=None, channel="it")
+            for kind in flows.UNLOCKS:
+                flows.unlock(request, student, kind=kind, actor=request.user, request_id=None, channel="it")
             count += 1
         self.message_user(
             request,
