@@ -40,7 +40,7 @@ loglevel = os.getenv("GUNICORN_LOG_LEVEL", "info")
 control_socket_disable = True
 
 
-def child_exit(server, worker):  # noqa: ANN001, ANN201
+def child_exit(server, worker):
     """A worker's metrics files go with it (prometheus-client's multiprocess mode)."""
     if os.getenv("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess

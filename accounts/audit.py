@@ -13,11 +13,11 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from mims_portal.proxy import client_address
+from accounts.client_address import client_address
 
 from .models import AuditEvent, School
 
-# The one client-address rule (mims_portal/proxy.py), under the name that
+# The one client-address rule (accounts/client_address.py), under the name that
 # existing callers import from here.
 client_ip = client_address
 
@@ -72,18 +72,18 @@ def typed_id(login_key: str) -> str:
 
 
 @receiver(user_logged_in)
-def _logged_in(sender, request, user, **kwargs):  # noqa: ANN001, ANN003
+def _logged_in(sender, request, user, **kwargs):
     record(request, "login", actor=user, target=user.login_id)
 
 
 @receiver(user_logged_out)
-def _logged_out(sender, request, user, **kwargs):  # noqa: ANN001, ANN003
+def _logged_out(sender, request, user, **kwargs):
     if user is not None:
         record(request, "logout", actor=user, target=user.login_id)
 
 
 @receiver(user_login_failed)
-def _login_failed(sender, credentials, request=None, **kwargs):  # noqa: ANN001, ANN003
+def _login_failed(sender, credentials, request=None, **kwargs):
     # ``credentials`` has the password already cleansed by Django; keep only the ID.
     from .usernames import normalise_login_id
 
@@ -92,5 +92,14 @@ def _login_failed(sender, credentials, request=None, **kwargs):  # noqa: ANN001,
 
 
 @receiver(user_locked_out)
-def _locked_out(sender, request, username, ip_address=None, **kwargs):  # noqa: ANN001, ANN003
-    record(request, "login.locked", target=typed_id(username), outcome=AuditEvent.Outcome.REFUSED)
+def _locked_out(sender, request, username, ip_address=None, **kwargs):
+    # axes sends this for the failure that locks the ID and again for every try
+    # while it is locked (each of those is audited as a refused "login"). Only
+    # the first is a lockout: the one on which axes counted a failure.
+    if getattr(request, "axes_failures_since_start", None) is None:
+        return
+    from .models import User
+
+    user = User.objects.filter(username=username).select_related("student", "teacher").first()
+    refused = AuditEvent.Outcome.REFUSED
+    record(request, "login.locked", target=typed_id(username), school=school_of(user), outcome=refused)

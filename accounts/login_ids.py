@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from . import audit
 from .models import AuditEvent, Student, User
+from .scope import scope_of
 from .usernames import MAX_LOCAL_PART, is_valid_base, is_valid_username, normalise_login_id, with_suffix
 
 # ``with_suffix(base, n)`` for n below 10**12 ("_n" at most 13 characters) keeps
@@ -94,7 +95,7 @@ def rename_login_id(student: Student, new_username: str, *, request: HttpRequest
     changes one by itself). Raises ``ValidationError`` for a malformed or taken
     ID and ``PermissionDenied`` if ``actor`` is not IT for the student's school.
     """
-    if not (actor.is_superuser or (actor.is_school_admin and actor.teacher.school_id == student.school_id)):
+    if not scope_of(actor).administers(student.school_id):
         audit.record(
             request, "login_id.rename", actor=actor, target=student.login_id, school=student.school_id,
             outcome=AuditEvent.Outcome.REFUSED,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
-from mims_portal.proxy import client_address
+from accounts.client_address import client_address
 
 # What a child sees when their computer's address is over a limit.
 TOO_MANY_TRIES = gettext_lazy("Too many tries from this computer. Please wait a few minutes and try again.")

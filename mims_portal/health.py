@@ -28,7 +28,7 @@ class TaskQueue(HealthCheck):
 class HealthView(HealthCheckView):
     checks = ("health_check.checks.Database", "health_check.checks.Cache", "mims_portal.health.TaskQueue")
 
-    async def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:  # noqa: ANN002, ANN003
+    async def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         await super().get(request, *args, **kwargs)  # runs the checks into self.results
         lines = [f"{r.check.labels['check']}: {'unavailable' if r.error else 'OK'}" for r in self.results]
         healthy = not any(r.error for r in self.results)

@@ -24,7 +24,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import REGISTRY, Collector
 
-from .proxy import client_address
+from accounts.client_address import client_address
 
 REQUESTS = Counter("mims_http_requests", "HTTP requests answered, by method and status class.", ["method", "status"])
 REQUEST_SECONDS = Histogram("mims_http_request_duration_seconds", "Time to answer a request.", ["method"])
@@ -33,17 +33,17 @@ LOCKS = Counter("mims_sign_in_locks", "Login IDs locked after too many failed si
 
 
 @receiver(user_logged_in)
-def _signed_in(sender, **kwargs):  # noqa: ANN001, ANN003
+def _signed_in(sender, **kwargs):
     SIGN_INS.labels("success").inc()
 
 
 @receiver(user_login_failed)
-def _sign_in_failed(sender, **kwargs):  # noqa: ANN001, ANN003
+def _sign_in_failed(sender, **kwargs):
     SIGN_INS.labels("failure").inc()
 
 
 @receiver(user_locked_out)
-def _locked(sender, **kwargs):  # noqa: ANN001, ANN003
+def _locked(sender, **kwargs):
     LOCKS.inc()
 
 

@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from mims_portal.proxy import meta_key
+from accounts.client_address import meta_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.getenv("MIMS_VAR_DIR", BASE_DIR / "var"))
@@ -136,7 +136,7 @@ CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.getenv("CSRF_TRUSTED_ORIGINS", "")
 # Behind reverse proxies (docs/operations.md, "Behind a TLS proxy"). How many
 # trusted proxies stand in front of gunicorn (0: browsers connect directly).
 # Each appends the address it saw to MIMS_PROXY_CLIENT_HEADER; the client is
-# the N-th entry from the right (mims_portal/proxy.py: the one function that
+# the N-th entry from the right (accounts/client_address.py: the one function that
 # locks, limits and the audit log use). The proxy nearest the browser ends TLS
 # and sets MIMS_PROXY_PROTO_HEADER to "https", overwriting what a browser sent.
 MIMS_NUM_PROXIES = envint("MIMS_NUM_PROXIES", "0")
@@ -161,6 +161,8 @@ INSTALLED_APPS = [
     "helpdesk",
     "django_tasks_db",
     "batches",
+    "signin",
+    "staff",
     "health_check",
     "mims_portal",
 ]
@@ -183,7 +185,7 @@ MIDDLEWARE = [
     # string; after the header middleware, so its 400 page has every header.
     "mims_portal.bad_input.RefuseUnreadableInputMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
-    "accounts.middleware.RequiredSetupMiddleware",
+    "signin.middleware.RequiredSetupMiddleware",
     # django-axes must come last.
     "axes.middleware.AxesMiddleware",
 ]
@@ -214,8 +216,8 @@ REDIS_URL = os.getenv("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     # django-ratelimit only knows django-redis by name; Django's own RedisCache
-    # has the atomic increment it needs (STACK.md), so its "not officially
-    # supported" warning is noise.
+    # has the atomic increment it needs (its incr() is Redis INCR), so its
+    # "not officially supported" warning is noise.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "axes.W006"]
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -229,8 +231,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Passwords and challenge answers alike; accounts/hashers.py says why these parameters.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "accounts.hashers.MimsArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -337,7 +340,7 @@ AXES_USERNAME_CALLABLE = "accounts.usernames.login_key_from_request"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_CLIENT_IP_CALLABLE = "mims_portal.proxy.client_address"
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_address"
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password", "answer_1", "answer_2", "answer_3"]
 
@@ -346,9 +349,9 @@ AXES_SENSITIVE_PARAMETERS = ["password", "answer_1", "answer_2", "answer_3"]
 MIMS_LOGIN_RATE_PER_IP = os.getenv("MIMS_LOGIN_RATE_PER_IP", "200/10m")
 MIMS_LOGIN_FAILURE_RATE_PER_IP = os.getenv("MIMS_LOGIN_FAILURE_RATE_PER_IP", "60/10m")
 MIMS_SSPR_RATE_PER_IP = os.getenv("MIMS_SSPR_RATE_PER_IP", "60/10m")
-RATELIMIT_VIEW = "accounts.views.ratelimited"
+RATELIMIT_VIEW = "signin.views.ratelimited"
 # Any key="ip" limit uses the same client address as everything else.
-RATELIMIT_IP_META_KEY = "mims_portal.proxy.client_address"
+RATELIMIT_IP_META_KEY = "accounts.client_address.client_address"
 
 # Reset requests (the public form at /request-reset/). It is for families at
 # home: a child at school asks the form teacher, who acts on the child's page

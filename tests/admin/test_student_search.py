@@ -11,7 +11,7 @@ CHANGELIST = "admin:accounts_student_changelist"
 
 
 @pytest.fixture
-def found(client, school_ict_admin, student, p2_student, other):  # noqa: ANN001
+def found(client, school_ict_admin, student, p2_student, other):
     client.force_login(school_ict_admin.user)
 
     def search(term: str) -> set[str]:

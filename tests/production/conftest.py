@@ -48,7 +48,7 @@ def portal(tmp_path_factory) -> Portal:
         yield Portal(database_url, redis_url, var_dir, p2_class_id)
 
 
-def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001
+def pytest_terminal_summary(terminalreporter) -> None:
     from .test_fuzz import TRIED
 
     if TRIED["cases"]:

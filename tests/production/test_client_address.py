@@ -1,4 +1,4 @@
-"""The one client-address rule (mims_portal/proxy.py) and everything that uses it."""
+"""The one client-address rule (accounts/client_address.py) and everything that uses it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from axes.helpers import get_client_ip_address
 from django.test import RequestFactory
 
 from accounts import audit, ratelimits
-from mims_portal.proxy import client_address
+from accounts.client_address import client_address
 
 
 def request(remote="10.0.0.1", **headers):
