@@ -21,7 +21,7 @@ def world(school, other_school, p5_class, student, form_teacher, other_teacher, 
     }
 
 
-def _pks(queryset) -> set[int]:  # noqa: ANN001
+def _pks(queryset) -> set[int]:
     return set(queryset.values_list("pk", flat=True))
 
 
