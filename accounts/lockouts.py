@@ -82,7 +82,7 @@ def lock_key_from_request(request: HttpRequest | None, credentials: dict | None 
 # --- one count ----------------------------------------------------------------
 
 
-def _live_attempts(keys: Iterable[str]):  # noqa: ANN202
+def _live_attempts(keys: Iterable[str]):
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     return AccessAttempt.objects.filter(username__in=list(keys), attempt_time__gte=since)
 
@@ -161,7 +161,7 @@ def prune_stale() -> int:
 class SignInLockHandler(AxesDatabaseHandler):
     """django-axes' database handler, counting as :func:`failures` does."""
 
-    def get_failures(self, request, credentials=None) -> int:  # noqa: ANN001
+    def get_failures(self, request, credentials=None) -> int:
         key = get_client_username(request, credentials)
         return failures(key, at_schools=networks.request_schools(request)) if key else 0
 
@@ -205,7 +205,7 @@ def _remember_wrong(key: str, password: str) -> None:
     cache.set(_recent_wrong_key(key), recent, int(settings.AXES_COOLOFF_TIME.total_seconds()))
 
 
-def check_password(request: HttpRequest, username: str, password: str, *, action: str = "login"):  # noqa: ANN201
+def check_password(request: HttpRequest, username: str, password: str, *, action: str = "login"):
     """Authenticate against the lock of the typed ID: the user, or None.
 
     A locked ID is refused by django-axes (``request.axes_locked_out``; the lock
@@ -227,7 +227,7 @@ def check_password(request: HttpRequest, username: str, password: str, *, action
     return user
 
 
-def recheck_password(request: HttpRequest, user, password: str) -> bool:  # noqa: ANN001
+def recheck_password(request: HttpRequest, user, password: str) -> bool:
     """The current password asked again while signed in (a borrowed session is
     the case it exists for): guarded and counted exactly like a sign-in."""
     checked = check_password(request, user.username, password, action="password.recheck")

@@ -104,7 +104,7 @@ def schools_at(ip: str | None, pairs: list[tuple[int, Network]] | None = None) -
     return frozenset(school_id for school_id, net in pairs if address.version == net.version and address in net)
 
 
-def request_schools(request) -> frozenset[int]:  # noqa: ANN001
+def request_schools(request) -> frozenset[int]:
     """:func:`schools_at` for the request's client address, worked out once per request."""
     from .client_address import client_address
 
@@ -113,5 +113,5 @@ def request_schools(request) -> frozenset[int]:  # noqa: ANN001
     return request._mims_school_networks
 
 
-def is_school_network(request) -> bool:  # noqa: ANN001
+def is_school_network(request) -> bool:
     return bool(request_schools(request))

@@ -189,7 +189,7 @@ class CountingHasher(hashers.MD5PasswordHasher):
     checks = 0
     _lock = threading.Lock()
 
-    def verify(self, password, encoded):  # noqa: ANN001, ANN201
+    def verify(self, password, encoded):
         with self._lock:
             CountingHasher.checks += 1
         return super().verify(password, encoded)

@@ -13,6 +13,6 @@ from sspr.locks import prune_stale as prune_reset
 class Command(BaseCommand):
     help = "Delete stale sign-in and self-service reset lock rows."
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, **options) -> None:
         signin, reset = prune_signin(), prune_reset()
         self.stdout.write(f"Deleted {signin} sign-in and {reset} self-service reset lock rows.")
