@@ -39,7 +39,7 @@ from sspr.answers import ANSWERS_NEEDED, clear_answers
 from sspr.locks import unlock_reset
 from sspr.models import ChallengeAnswer
 
-from . import audit
+from . import admin_records, audit
 from .admin_scoping import SchoolScopedAdmin, admin_school_id, sees_all_schools, user_ids_of_school
 from .lockouts import unlock_signin
 from .models import AuditEvent, School, SchoolClass, Student, Teacher, User
@@ -417,12 +417,14 @@ class RenameLoginIdForm(forms.Form):
 
 @admin.register(Student)
 class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
-    list_display = ["full_name", "login_id_display", "school_class", "level_display", "school", "answer_status"]
+    list_display = [
+        "full_name", "login_id_display", "school_class", "level_display", "school", "answer_status", "left_on",
+    ]  # fmt: skip
     # Related rows come by prefetch (3 small queries for the page), not by
     # joins: PostgreSQL joins every match before sorting and cutting the page,
     # which for a 12,000-match search was most of the time (docs/benchmarks.md).
     list_select_related = ()
-    list_filter = ["school", StudentLevelFilter, StudentClassFilter]
+    list_filter = ["school", StudentLevelFilter, StudentClassFilter, "user__is_active"]
     # ^ makes login IDs a prefix search (index friendly); names and class
     # names are substring searches served by trigram indexes on PostgreSQL.
     search_fields = ["^user__username", "full_name", "school_class__name"]
@@ -430,8 +432,11 @@ class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     show_full_result_count = False
     list_per_page = 100
     ordering = ["full_name", "pk"]  # served by the (school_id,) full_name, id indexes
-    readonly_fields = ["login_id_display", "login_base", "school", "answer_status"]
-    fields = ["full_name", "login_id_display", "student_ref", "school", "school_class", "answer_status"]
+    readonly_fields = ["login_id_display", "login_base", "school", "answer_status", "left_on", "records_link"]
+    fields = [
+        "full_name", "login_id_display", "student_ref", "school", "school_class", "answer_status", "left_on",
+        "records_link",
+    ]  # fmt: skip
     actions = [
         "issue_temporary_passwords",
         "issue_slips",
@@ -439,7 +444,20 @@ class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
         "clear_challenge_answers",
         "unlock_students",
         "rename_login_id",
+        admin_records.mark_as_left,
+        admin_records.give_account_back,
+        admin_records.transfer_to_school,
     ]
+
+    def has_transfer_permission(self, request: HttpRequest) -> bool:
+        # Moving a child between schools by hand is MOE IT's; a receiving
+        # school does it by importing the child (accounts/importing.py).
+        return sees_all_schools(request.user)
+
+    @admin.display(description=_("records"))
+    def records_link(self, obj: Student) -> str:
+        url = reverse(f"{self.admin_site.name}:accounts_student_records", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, gettext("Everything held about this child (page and JSON)"))
 
     @admin.action(description=_("Print sign-in slips with new temporary passwords (background)"))
     def issue_slips(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
@@ -559,7 +577,7 @@ class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
 
     # -- URLs: the student import (accounts/admin_import.py) when present ----
     def get_urls(self) -> list:
-        urls = super().get_urls()
+        urls = admin_records.records_urls(self) + super().get_urls()
         if importlib.util.find_spec("accounts.admin_import") is not None:
             from .admin_import import import_urls
 

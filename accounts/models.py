@@ -117,6 +117,13 @@ class Student(models.Model):
     login_base = models.CharField(
         max_length=64, db_index=True, editable=False, help_text="Login ID before any duplicate suffix."
     )
+    left_on = models.DateField(
+        _("left on"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Set when the child leaves MOE schools (account deactivated); cleared on return."),
+    )
 
     objects = StudentQuerySet.as_manager()
 
@@ -125,7 +132,9 @@ class Student(models.Model):
         verbose_name = _("student")
         verbose_name_plural = _("students")
         constraints = [
-            models.UniqueConstraint(fields=["school", "student_ref"], name="unique_student_ref_per_school"),
+            # One reference, one child, across every school: a child who moves
+            # school is found by it and keeps their login ID (accounts/transfers.py).
+            models.UniqueConstraint(fields=["student_ref"], name="unique_student_ref"),
         ]
 
     def __str__(self) -> str:
@@ -141,6 +150,26 @@ class Student(models.Model):
 
     def form_teachers(self) -> models.QuerySet[Teacher]:
         return Teacher.objects.filter(form_classes=self.school_class_id).select_related("user")
+
+
+class ReservedLoginId(models.Model):
+    """Every login ID ever handed to a child, kept after the child's records are
+    removed (accounts/retention.py), so that it is never handed to another
+    child: apps key their records on it. Allocation and renames skip these."""
+
+    username = models.CharField(_("login ID"), max_length=150, unique=True)
+    created = models.DateTimeField(_("reserved"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reserved login ID")
+        verbose_name_plural = _("reserved login IDs")
+
+    def __str__(self) -> str:
+        return self.username
+
+    @classmethod
+    def reserve(cls, usernames: list[str]) -> None:
+        cls.objects.bulk_create([cls(username=u) for u in usernames], ignore_conflicts=True, batch_size=500)
 
 
 class Teacher(models.Model):
