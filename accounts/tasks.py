@@ -1,0 +1,16 @@
+"""Background tasks of the accounts app (run by ``manage.py db_worker``)."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+
+@task()
+def remove_leaver_data_task() -> int:
+    """The nightly retention run; queues the next night's before it ends."""
+    from .retention import ensure_scheduled, remove_due
+
+    try:
+        return remove_due()
+    finally:
+        ensure_scheduled()
