@@ -84,13 +84,12 @@ def ensure_scheduled(now: datetime.datetime | None = None) -> bool:
     Called when the worker starts (accounts/management/commands/db_worker.py)
     and at the end of every run, so one run is always waiting.
     """
-    from django.tasks import default_task_backend
     from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
     from .tasks import remove_leaver_data_task
 
-    if not isinstance(default_task_backend, DatabaseBackend):  # tests' immediate or dummy backends
+    if not isinstance(remove_leaver_data_task.get_backend(), DatabaseBackend):  # tests' immediate or dummy backends
         return False
     if DBTaskResult.objects.filter(task_path=remove_leaver_data_task.module_path, status="READY").exists():
         return False
