@@ -53,7 +53,7 @@ class TestStudentRecords:
     def test_the_json_file_holds_the_same(self, signed_in, known):
         r = signed_in.get(json_url(known))
         assert r.status_code == 200 and r["Content-Type"].startswith("application/json")
-        assert 'attachment; filename="muhammad_ali_muhammad_raihan-records.json"' == r["Content-Disposition"]
+        assert r["Content-Disposition"] == 'attachment; filename="muhammad_ali_muhammad_raihan-records.json"'
         data = json.loads(r.content)
         assert data["login_id"] == known.login_id
         assert data["student"]["full_name"] == known.full_name and data["student"]["school_code"] == "NPS"
