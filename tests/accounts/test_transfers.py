@@ -198,3 +198,33 @@ class TestTransferByAdminAction:
         fresh = type(client)()
         r = fresh.post("/login/", {"username": "goh_zi_xuan@students.edu.sg", "password": factories.PASSWORD})
         assert r.status_code == 302
+
+
+@pytest.mark.django_db
+class TestOpenRequestsFollowTheMove:
+    def test_an_open_request_at_the_old_school_is_declined(self, client, goh, school, other_school, tmp_path):
+        from helpdesk.models import ResetRequest
+
+        client.post("/request-reset/", {
+            "full_name": "Goh Zi Xuan", "school": str(school.pk), "class_name": "5 Courage", "login_id": "",
+            "requester": "parent", "contact": "9123 4567", "note": "",
+        })  # fmt: skip
+        request = ResetRequest.objects.get(student=goh)
+        assert request.is_open
+        run_import(csv_file(tmp_path, "SPS,5 Joy,P5,Goh Zi Xuan,T0123"), "--commit")
+        request.refresh_from_db()
+        assert request.state == ResetRequest.State.DECLINED and "moved to another school" in request.reason
+
+
+@pytest.mark.django_db
+class TestWaitingBatchesLeaveTheChild:
+    def test_a_batch_of_the_old_school_drops_the_child(self, goh, school, other_school, ict_admin, tmp_path):
+        from batches import runner
+
+        batch = runner.create_batch(
+            kind="slips", requested_by=ict_admin.user, school=school, students=[goh], queue=False
+        )
+        [unit] = batch.units.all()
+        assert list(unit.students()) == [goh]
+        run_import(csv_file(tmp_path, "SPS,5 Joy,P5,Goh Zi Xuan,T0123"), "--commit")
+        assert list(unit.students()) == []
