@@ -39,7 +39,7 @@ from sspr.answers import ANSWERS_NEEDED, clear_answers
 from sspr.locks import unlock_reset
 from sspr.models import ChallengeAnswer
 
-from . import admin_records, audit
+from . import admin_records, audit, notices
 from .admin_scoping import SchoolScopedAdmin, admin_school_id, sees_all_schools, user_ids_of_school
 from .lockouts import unlock_signin
 from .models import AuditEvent, School, SchoolClass, Student, Teacher, User
@@ -340,7 +340,7 @@ class TeacherAddForm(forms.ModelForm):
 class TeacherAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     form = TeacherForm
     add_form = TeacherAddForm
-    list_display = ["__str__", "username", "school", "is_ict_admin", "classes"]
+    list_display = ["__str__", "username", "school", "is_ict_admin", "classes", "email_flag"]
     list_filter = ["school", "user__is_staff"]
     list_select_related = ["user", "school"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
@@ -402,6 +402,14 @@ class TeacherAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     @admin.display(description=_("form classes"))
     def classes(self, obj: Teacher) -> str:
         return ", ".join(str(c) for c in obj.form_classes.all())
+
+    @admin.display(description=_("e-mail"), ordering="user__email")
+    def email_flag(self, obj: Teacher) -> str:
+        # Without an address a teacher gets no lock or request e-mails; those
+        # notices land in "Notices not sent" for the ICT admin instead.
+        if obj.user.email:
+            return obj.user.email
+        return format_html("<strong>{}</strong>", gettext("No e-mail address: gets no notices"))
 
 
 # --- students -------------------------------------------------------------------
@@ -675,6 +683,7 @@ class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
                 audit.record(
                     request, "answers.cleared", target=student.login_id, school=student.school_id, removed=removed
                 )
+                notices.answers_changed(student.user, how="cleared")
                 cleared += 1
         self.message_user(
             request,
@@ -837,6 +846,8 @@ class UserAdmin(SchoolScopedAdmin, DjangoUserAdmin):
                 request, "password.temporary", target=user.login_id,
                 school=profile.school_id if profile is not None else None, channel="it",
             )  # fmt: skip
+            if user is not None:
+                notices.temporary_password(user)
         return response
 
     @admin.display(description=_("role"))

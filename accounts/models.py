@@ -60,6 +60,12 @@ class User(AbstractUser):
         default=False,
         help_text=_("Set when a temporary password is issued; cleared when the user picks their own."),
     )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        help_text=_("The language the user last signed in with; their e-mails are written in it."),
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -82,6 +88,11 @@ class User(AbstractUser):
     def is_school_admin(self) -> bool:
         """A school ICT admin: staff of one school (MOE IT are superusers)."""
         return self.is_staff and not self.is_superuser and hasattr(self, "teacher")
+
+    def remember_language(self, code: str) -> None:
+        if code and code != self.language:
+            self.language = code
+            User.objects.filter(pk=self.pk).update(language=code)
 
     def set_temporary_password(self, raw_password: str) -> None:
         self.set_password(raw_password)
@@ -240,3 +251,36 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003
         raise PermissionDenied("Audit events cannot be deleted.")
+
+
+class UndeliveredNotice(models.Model):
+    """A notice that reached no one: the recipient has no e-mail address, the
+    role had no one in it (a class without a form teacher), or the mail server
+    refused it. Shown to the school's ICT admin instead of vanishing
+    (accounts/notices.py)."""
+
+    class Reason(models.TextChoices):
+        NO_ADDRESS = "no_address", _("no e-mail address")
+        NO_RECIPIENT = "no_recipient", _("no one to send it to")
+        SEND_FAILED = "send_failed", _("the mail server refused it")
+
+    created = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    school = models.ForeignKey(
+        School, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("school")
+    )
+    notice = models.CharField(_("notice"), max_length=40)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("meant for"),
+    )  # fmt: skip
+    about = models.CharField(_("about"), max_length=200, blank=True, help_text=_("The child's login ID, if any."))
+    reason = models.CharField(_("why not sent"), max_length=20, choices=Reason.choices)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("notice not sent")
+        verbose_name_plural = _("notices not sent")
+
+    def __str__(self) -> str:
+        return f"{self.notice} {self.about} {self.reason}"
+

@@ -14,3 +14,13 @@ def remove_leaver_data_task() -> int:
         return remove_due()
     finally:
         ensure_scheduled()
+
+
+@task()
+def deliver_notice(
+    template: str, recipient_ids: list, school_id: int | None, about: str, ref_ids: dict, params: dict
+) -> int:
+    """Send one notice (accounts/notices.py); returns how many recipients it reached."""
+    from .notices import deliver
+
+    return deliver(template, recipient_ids, school_id, about, ref_ids, params)

@@ -159,7 +159,7 @@ def teacher_home(request: HttpRequest) -> HttpResponse:
         .select_related("student__user", "student__school_class", "handled_by")
         .order_by("created", "id")
     )
-    ctx = {"classes": classes, "queue": queue}
+    ctx = {"classes": classes, "queue": queue, "no_email": not request.user.email}
     if request.user.is_staff and not request.user.is_superuser:
         ctx["unmatched"] = ResetRequest.objects.open().unmatched().filter(school_id=request.user.teacher.school_id)
         ctx["unmatched_count"] = ctx["unmatched"].count()
