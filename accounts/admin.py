@@ -39,7 +39,12 @@ from sspr.answers import ANSWERS_NEEDED, clear_answers
 from sspr.locks import unlock_reset
 from sspr.models import ChallengeAnswer
 
-from . import admin_records, audit, notices
+from . import (
+    admin_notices,  # noqa: F401  (registers the undelivered notices' admin)
+    admin_records,
+    audit,
+    notices,
+)
 from .admin_scoping import SchoolScopedAdmin, admin_school_id, sees_all_schools, user_ids_of_school
 from .lockouts import unlock_signin
 from .models import AuditEvent, School, SchoolClass, Student, Teacher, User
