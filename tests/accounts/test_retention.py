@@ -11,11 +11,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
 from accounts import importing, leavers, retention
 from accounts.login_ids import rename_login_id
 from accounts.models import AuditEvent, ReservedLoginId, Student, User
+from accounts.passwords import issue_temporary_password
 from sspr.models import ChallengeAnswer
 from tests.sspr.helpers import give_answers
 
@@ -53,6 +55,11 @@ class TestRemoval:
         assert Student.objects.filter(pk=tan.pk).exists()
 
     def test_it_removes_the_personal_data_and_keeps_the_id_reserved(self, tan, school, settings):
+        # The child signed in while at school: the log names them as actor too.
+        leavers.reactivate([tan], request=None, actor=None, reason="test")
+        password = issue_temporary_password(tan.user, request=None)
+        assert Client().post("/login/", {"username": "tan_wei", "password": password}).status_code == 302
+        leavers.deactivate([tan], request=None, actor=None, reason="left", on=LEFT)
         settings.MIMS_LEAVER_RETENTION_DAYS = 365
         assert retention.remove_due(today=LEFT + datetime.timedelta(days=365)) == 1
         assert not Student.objects.exists() and not User.objects.filter(username="tan_wei").exists()
@@ -62,6 +69,9 @@ class TestRemoval:
         assert event.target == "tan_wei@students.edu.sg" and event.school == school
         assert event.details == {"left_on": "2025-01-10", "retention_days": 365}
         # The audit log keeps what it needs without the name.
+        sign_in = AuditEvent.objects.get(action="login", outcome="success")
+        assert sign_in.actor is None and sign_in.actor_label == "tan_wei"
+        assert sign_in.target == "tan_wei@students.edu.sg"
         for e in AuditEvent.objects.all():
             assert "Tan Wei" not in f"{e.target} {e.actor_label} {e.details}"
 
