@@ -822,6 +822,10 @@ class UserAdmin(SchoolScopedAdmin, DjangoUserAdmin):
             readonly += [
                 "username", "is_staff", "is_superuser", "groups", "user_permissions", "last_login", "date_joined",
             ]  # fmt: skip
+        if obj is not None and hasattr(obj, "student"):
+            # A child leaves and comes back through the students' actions
+            # (accounts/leavers.py), which date, audit and signal it.
+            readonly.append("is_active")
         return readonly
 
     def has_add_permission(self, request: HttpRequest) -> bool:

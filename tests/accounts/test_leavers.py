@@ -104,3 +104,16 @@ class TestReactivate:
     def test_it_ignores_a_child_who_never_left(self, it_client, student):
         run_action(it_client, "give_account_back", student, confirm=False)
         assert not AuditEvent.objects.filter(action="account.reactivated").exists()
+
+
+@pytest.mark.django_db
+class TestOnlyThroughTheLeaversFlow:
+    def test_the_account_page_does_not_switch_a_child_off_by_hand(self, client, moe_it, student):
+        client.force_login(moe_it)
+        page = client.get(reverse("admin:accounts_user_change", args=[student.user.pk])).content.decode()
+        assert 'name="is_active"' not in page
+
+    def test_a_reset_request_for_a_child_who_left_matches_no_one(self, leaver, school):
+        from helpdesk.matching import match_request
+
+        assert match_request(school, leaver.full_name, "5 Courage", leaver.user.username).student is None
