@@ -749,7 +749,8 @@ def plan_fingerprint(plan: ImportPlan) -> str:
     """A digest of what each line would do, to tell if a commit would differ from its preview."""
     digest = hashlib.sha256()
     for p in plan.rows:
-        digest.update(f"{p.row.line}\x1f{p.action}\x1f{p.login_id}\x1f{sorted(p.flags)}\n".encode())
+        moved_from = p.transfer_from.pk if p.transfer_from is not None else ""
+        digest.update(f"{p.row.line}\x1f{p.action}\x1f{p.login_id}\x1f{sorted(p.flags)}\x1f{moved_from}\n".encode())
     return digest.hexdigest()
 
 
