@@ -14,6 +14,7 @@ from django.urls import reverse
 from accounts import importing, leavers
 from accounts.admin_import import SESSION_KEY
 from accounts.models import AuditEvent, Student, User
+from accounts.transfers import transfer_student
 from sspr.models import ChallengeAnswer
 from tests import factories
 from tests.sspr.helpers import give_answers
@@ -228,3 +229,28 @@ class TestWaitingBatchesLeaveTheChild:
         assert list(unit.students()) == [goh]
         run_import(csv_file(tmp_path, "SPS,5 Joy,P5,Goh Zi Xuan,T0123"), "--commit")
         assert list(unit.students()) == []
+
+
+@pytest.mark.django_db
+class TestPreviewAndCommitAgree:
+    def test_a_child_who_moved_elsewhere_since_the_preview_is_not_committed(self, goh, other_school, moe_it):
+        data = (HEADER + "SPS,5 Joy,P5,Goh Zi Xuan,T0123\r\n").encode()
+        seen = importing.import_file(data, name="c.csv", actor=None, commit=False, source="command").fingerprint
+        third = factories.make_class(factories.make_school("EPS", "East Primary School"), 5, "5 Hope")
+        transfer_student(goh, third, request=None, actor=moe_it, source="admin")
+        plan = importing.plan_import(importing.parse_csv(data))
+        result = importing.apply_plan(plan, commit=True, expected_fingerprint=seen)
+        assert result.changed_since_preview and not result.committed
+        assert importing.action_label(result.rows[0]) == "transfer from East Primary School"
+        goh.refresh_from_db()
+        assert goh.school.code == "EPS"
+
+    def test_the_admin_preview_shows_the_name_mismatch_and_saves_nothing(self, client, goh, other_school):
+        as_ict_admin(client, factories.make_teacher(other_school, ict_admin=True))
+        data = (HEADER + "SPS,5 Joy,P5,Lim Bee Hoon,T0123\r\n").encode()
+        r = client.post(UPLOAD, {"file": SimpleUploadedFile("c.csv", data, content_type="text/csv")})
+        body = r.content.decode()
+        assert "belongs to a child at North Primary School whose name is different" in body
+        assert "Goh Zi Xuan" not in body and "Confirm and import" not in body
+        goh.refresh_from_db()
+        assert goh.school.code == "NPS"
