@@ -4,6 +4,11 @@ Sent by the one flow for each (accounts/transfers.py, accounts/leavers.py),
 after the change is saved, inside its transaction. Receivers connect
 decoupled parts (e.g. single sign-on revoking tokens); they hold no rule of
 their own about transfers or leavers.
+
+Receivers run inside that transaction, and so also inside an import's
+preview, which is rolled back: write only to the database (undone with it),
+and put anything outside it (a call to another service) in
+``transaction.on_commit``.
 """
 
 from django.dispatch import Signal
