@@ -181,3 +181,14 @@ class TestThroughTheQueue:
         task.refresh_from_db()
         assert task.status == "SUCCESSFUL"
         assert [m.to for m in mail.outbox] == [["tan_wei@students.edu.sg"]]
+
+
+@pytest.mark.django_db
+class TestTheIctAdminsOwnPage:
+    def test_the_admin_home_links_the_list_and_flags_a_missing_address(self, it_client, ict_admin):
+        page = it_client.get(reverse("admin:index")).content.decode()
+        assert reverse("admin:accounts_undeliverednotice_changelist") in page
+        assert "We have no e-mail address for you" in page
+        ict_admin.user.email = "ict@school.edu.sg"
+        ict_admin.user.save()
+        assert "We have no e-mail address for you" not in it_client.get(reverse("admin:index")).content.decode()
