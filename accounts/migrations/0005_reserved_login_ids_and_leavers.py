@@ -1,10 +1,14 @@
 """Login IDs reserved for life, and the date a child left.
 
 Every student's current login ID is reserved here, so that removing a child's
-records later can never free it for another child.
+records later can never free it for another child. Children already
+deactivated (Primary 6 leavers of an earlier promotion) are dated as leaving
+today: when they really left is not known, and the retention period must not
+start earlier than the day it could be known.
 """
 
 from django.db import migrations, models
+from django.utils import timezone
 
 
 def reserve_existing(apps, schema_editor):
@@ -18,6 +22,11 @@ def reserve_existing(apps, schema_editor):
             ReservedLoginId.objects.bulk_create(batch, ignore_conflicts=True)
             batch = []
     ReservedLoginId.objects.bulk_create(batch, ignore_conflicts=True)
+
+
+def date_earlier_leavers(apps, schema_editor):
+    Student = apps.get_model("accounts", "Student")
+    Student.objects.filter(user__is_active=False, left_on__isnull=True).update(left_on=timezone.localdate())
 
 
 class Migration(migrations.Migration):
@@ -50,4 +59,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(reserve_existing, migrations.RunPython.noop),
+        migrations.RunPython(date_earlier_leavers, migrations.RunPython.noop),
     ]

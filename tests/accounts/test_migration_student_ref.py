@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 BEFORE = [("accounts", "0004_student_search_indexes")]
 RESERVED = [("accounts", "0005_reserved_login_ids_and_leavers")]
@@ -50,11 +51,15 @@ class TestStudentRefMigration:
         apps.get_model("accounts", "Student").objects.filter(user__username="tan_wei_1").update(student_ref="R2")
         migrate(AFTER)
 
-    def test_it_reserves_every_existing_login_id(self):
+    def test_it_reserves_every_existing_login_id_and_dates_earlier_leavers(self):
         apps = migrate(BEFORE)
         school = apps.get_model("accounts", "School").objects.create(code="NPS", name="N")
         make_child(apps, school, "tan_wei", "R1")
+        left = make_child(apps, school, "lim_bee_hoon", "R2")
+        apps.get_model("accounts", "User").objects.filter(pk=left.user_id).update(is_active=False)
         apps = migrate(AFTER)
-        assert list(apps.get_model("accounts", "ReservedLoginId").objects.values_list("username", flat=True)) == [
-            "tan_wei"
-        ]
+        reserved = apps.get_model("accounts", "ReservedLoginId").objects.values_list("username", flat=True)
+        assert sorted(reserved) == ["lim_bee_hoon", "tan_wei"]
+        Student = apps.get_model("accounts", "Student")
+        assert Student.objects.get(student_ref="R2").left_on == timezone.localdate()
+        assert Student.objects.get(student_ref="R1").left_on is None
