@@ -12,10 +12,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accounts import importing, leavers
-from accounts.admin_import import SESSION_KEY
 from accounts.models import AuditEvent, Student, User
 from accounts.transfers import transfer_student
 from sspr.models import ChallengeAnswer
+from staff.student_import import SESSION_KEY
 from tests import factories
 from tests.sspr.helpers import give_answers
 

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+
+class RequiredSetupMiddleware:
+    """Before anything else, a signed-in user changes a temporary password, and
+    a Primary 4–6 student sets up challenge questions of their own."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and (target := self._required_step(user)):
+            allowed = {target, reverse("logout"), reverse("set_language")}
+            if request.path not in allowed and not request.path.startswith("/static/"):
+                return redirect(target)
+        return self.get_response(request)
+
+    @staticmethod
+    def _required_step(user) -> str | None:
+        from sspr.answers import needs_own_answers
+
+        if user.must_change_password:
+            return reverse("password_change")
+        if needs_own_answers(user):
+            return reverse("sspr:setup")
+        return None
