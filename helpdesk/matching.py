@@ -41,8 +41,7 @@ def name_key(full_name: str) -> str:
 
 
 def match_request(school: School, full_name: str, class_name: str, login_id: str = "") -> Match:
-    # A child who left is no one's to help: their request stays unmatched.
-    students = Student.objects.filter(school=school, user__is_active=True).select_related("user", "school_class")
+    students = Student.objects.filter(school=school).select_related("user", "school_class")
     if login_id and (username := normalise_login_id(login_id)):
         by_id = students.filter(user__username=username).first()
         if by_id is not None:

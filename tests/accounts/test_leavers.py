@@ -112,8 +112,3 @@ class TestOnlyThroughTheLeaversFlow:
         client.force_login(moe_it)
         page = client.get(reverse("admin:accounts_user_change", args=[student.user.pk])).content.decode()
         assert 'name="is_active"' not in page
-
-    def test_a_reset_request_for_a_child_who_left_matches_no_one(self, leaver, school):
-        from helpdesk.matching import match_request
-
-        assert match_request(school, leaver.full_name, "5 Courage", leaver.user.username).student is None
