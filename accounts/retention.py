@@ -40,7 +40,7 @@ def cutoff(today: datetime.date | None = None) -> datetime.date:
     return today - datetime.timedelta(days=settings.MIMS_LEAVER_RETENTION_DAYS)
 
 
-def due(today: datetime.date | None = None):  # noqa: ANN201
+def due(today: datetime.date | None = None):
     return Student.objects.filter(is_leaver_q(), left_on__lte=cutoff(today))
 
 

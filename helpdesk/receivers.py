@@ -20,17 +20,17 @@ MOVED = gettext_noop("This child has moved to another school. Please ask the new
 LEFT = gettext_noop("This child's account is closed because they have left the school.")
 
 
-def _decline_open(requests, reason: str) -> None:  # noqa: ANN001
+def _decline_open(requests, reason: str) -> None:
     with transaction.atomic():
         for reset_request in requests.select_for_update():
             reset_request.close(ResetRequest.State.DECLINED, by=None, reason=reason)
 
 
 @receiver(student_transferred)
-def _transferred(sender, student, from_school, **kwargs) -> None:  # noqa: ANN001, ANN003
+def _transferred(sender, student, from_school, **kwargs) -> None:
     _decline_open(ResetRequest.objects.open().filter(student=student, school=from_school), MOVED)
 
 
 @receiver(students_deactivated)
-def _deactivated(sender, students, **kwargs) -> None:  # noqa: ANN001, ANN003
+def _deactivated(sender, students, **kwargs) -> None:
     _decline_open(ResetRequest.objects.open().filter(student__in=students), LEFT)

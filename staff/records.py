@@ -38,7 +38,7 @@ class TransferForm(forms.Form):
         help_text=gettext_lazy("The child keeps their login ID, password and answers."),
     )
 
-    def __init__(self, student: Student, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, student: Student, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["to_class"]
         field.queryset = (
@@ -119,7 +119,7 @@ def give_account_back(modeladmin: admin.ModelAdmin, request: HttpRequest, querys
     )
 
 
-def _when(value) -> str | None:  # noqa: ANN001
+def _when(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
@@ -203,7 +203,7 @@ def records_urls(model_admin: admin.ModelAdmin) -> list[URLPattern]:
     ]
 
 
-def _records_view(model_admin: admin.ModelAdmin):  # noqa: ANN202
+def _records_view(model_admin: admin.ModelAdmin):
     # Step-up (the staff second factor) belongs on this view: it hands out a
     # child's whole record.
     def view(request: HttpRequest, student_id: int, as_json: bool = False) -> HttpResponse:
