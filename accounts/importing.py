@@ -14,9 +14,16 @@ allocation rules. Nothing is ever written when a line has an error.
 
 Decisions an IT admin should know (also in the admin page's help):
 
-* Students are matched by school and student reference. A match keeps its
-  login ID; its class (and so level) is updated; a changed name is stored and
-  flagged, the login ID still does not change (IT renames explicitly).
+* Students are matched by student reference, which is unique across all
+  schools. A match keeps its login ID; its class (and so level) is updated; a
+  changed name is stored and flagged, the login ID still does not change (IT
+  renames explicitly).
+* A reference held by a child at another school is a transfer: the preview
+  says "transfer from <school>" and the commit moves that child, login ID,
+  password and answers included (accounts/transfers.py). If the names differ
+  the line is an error, never a silent move: a person checks the reference,
+  and MOE IT transfer the child from the admin if it is the same child.
+* A child who had left (deactivated) is given their account back.
 * A class that does not exist yet for the school in the current year is
   created with the level given. A class that exists with another level is an
   error: the file or the class is wrong and a person should decide which.
@@ -46,10 +53,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import audit
-from .login_ids import allocate_usernames
-from .models import AuditEvent, Level, School, SchoolClass, Student, User
+from . import audit, leavers
+from .login_ids import allocate_usernames, taken_among
+from .models import AuditEvent, Level, ReservedLoginId, School, SchoolClass, Student, User
 from .scope import scope_of
+from .transfers import same_name, transfer_student
 from .usernames import InvalidName, analyse_name, is_valid_username, normalise_login_id
 
 # A line of a real class list is well under 200 characters; anything near this
@@ -368,6 +376,7 @@ class Flag:
     OVERRIDE_IGNORED = "override_ignored"
     NAME_CHANGED = "name_changed"
     CLASS_CREATED = "class_created"
+    REACTIVATED = "reactivated"
 
     LABELS = {
         CONNECTOR_DROPPED: gettext_lazy("connector dropped"),
@@ -378,6 +387,7 @@ class Flag:
         OVERRIDE_IGNORED: gettext_lazy("override ignored: login ID kept"),
         NAME_CHANGED: gettext_lazy("name changed: login ID kept"),
         CLASS_CREATED: gettext_lazy("new class"),
+        REACTIVATED: gettext_lazy("had left: account given back"),
     }
 
 
@@ -385,12 +395,21 @@ class Action:
     NEW = "new"
     UPDATE = "update"
     UNCHANGED = "unchanged"
+    TRANSFER = "transfer"
 
     LABELS = {
         NEW: gettext_lazy("new student"),
         UPDATE: gettext_lazy("update"),
         UNCHANGED: gettext_lazy("no change"),
+        TRANSFER: gettext_lazy("transfer"),
     }
+
+
+def action_label(planned: PlannedRow) -> str:
+    """What the preview says a line does: "transfer from North Primary School"."""
+    if planned.action == Action.TRANSFER and planned.transfer_from is not None:
+        return _("transfer from %(school)s") % {"school": planned.transfer_from.name}
+    return str(Action.LABELS[planned.action])
 
 
 @dataclass
@@ -400,7 +419,8 @@ class PlannedRow:
     school: School | None = None
     class_key: tuple[int, str] | None = None  # (school id, casefolded class name)
     level: int | None = None
-    student: Student | None = None  # the existing student, for updates
+    student: Student | None = None  # the existing student, for updates and transfers
+    transfer_from: School | None = None  # the child's school now, for transfers
     base: str = ""  # login ID before any duplicate suffix, for new students
     override: str = ""
     login_id: str = ""  # filled in by apply_plan for new students
@@ -550,7 +570,7 @@ def plan_import(parsed: ParsedFile, *, actor: User | None = None, year: int | No
 
     _match_duplicates_in_file(rows, headers, errors)
     classes, new_classes = _plan_classes(rows, year, headers, errors)
-    _match_existing_students(rows, classes, new_classes)
+    _match_existing_students(rows, classes, new_classes, headers, errors)
     _check_overrides_free(rows, headers, errors)
     errors.sort(key=lambda e: e.line)
     return ImportPlan(
@@ -559,12 +579,12 @@ def plan_import(parsed: ParsedFile, *, actor: User | None = None, year: int | No
 
 
 def _match_duplicates_in_file(rows: list[PlannedRow], headers: dict[str, str], errors: list[RowError]) -> None:
-    seen_refs: dict[tuple[int, str], int] = {}
+    seen_refs: dict[str, int] = {}
     seen_overrides: dict[str, int] = {}
     for planned in rows:
         row = planned.row
-        if planned.school and row.student_ref:
-            key = (planned.school.pk, row.student_ref)
+        if row.student_ref:
+            key = row.student_ref  # unique across all schools
             if key in seen_refs:
                 errors.append(
                     RowError(
@@ -636,25 +656,42 @@ def _match_existing_students(
     rows: list[PlannedRow],
     classes: dict[tuple[int, str], SchoolClass],
     new_classes: dict[tuple[int, str], SchoolClass],
+    headers: dict[str, str],
+    errors: list[RowError],
 ) -> None:
-    refs_by_school: dict[int, list[str]] = {}
-    for planned in rows:
-        if planned.school and planned.row.student_ref:
-            refs_by_school.setdefault(planned.school.pk, []).append(planned.row.student_ref)
-    existing: dict[tuple[int, str], Student] = {}
-    for school_id, refs in refs_by_school.items():
-        for chunk in _chunks(refs, LOOKUP_CHUNK):
-            for student in (
-                Student.objects.filter(school_id=school_id, student_ref__in=chunk)
-                .select_related("user")
-                .only("id", "school_id", "student_ref", "full_name", "school_class_id", "user__username")
-            ):
-                existing[(school_id, student.student_ref)] = student
+    refs = [p.row.student_ref for p in rows if p.school and p.row.student_ref]
+    existing: dict[str, Student] = {}
+    for chunk in _chunks(refs, LOOKUP_CHUNK):
+        for student in (
+            Student.objects.filter(student_ref__in=chunk)
+            .select_related("user", "school")
+            .only(
+                "id", "school_id", "student_ref", "full_name", "school_class_id", "left_on", "user__username",
+                "user__is_active", "school__name", "school__code",
+            )
+        ):
+            existing[student.student_ref] = student
     for planned in rows:
         if planned.school is None:
             continue
-        student = existing.get((planned.school.pk, planned.row.student_ref))
+        student = existing.get(planned.row.student_ref)
         if student is None:
+            continue
+        if student.school_id != planned.school.pk and not same_name(student.full_name, planned.row.full_name):
+            # Perhaps a mistyped reference: moving someone else's child away
+            # from their school must never happen by accident.
+            errors.append(
+                RowError(
+                    planned.row.line,
+                    headers["student_ref"],
+                    _(
+                        "this reference belongs to a child at %(school)s whose name is different, so nothing was "
+                        "moved. Check the reference; if it is the same child, ask MOE IT to transfer them "
+                        "(admin → Students → Transfer to another school)."
+                    )
+                    % {"school": student.school.name},
+                )
+            )
             continue
         planned.student = student
         planned.login_id = student.user.username
@@ -663,20 +700,27 @@ def _match_existing_students(
             planned.flags.pop(flag, None)
         if planned.override and planned.override != student.user.username:
             planned.flags[Flag.OVERRIDE_IGNORED] = planned.override
-        school_class = classes.get(planned.class_key) if planned.class_key else None
-        new_class = planned.class_key in new_classes if planned.class_key else False
         name_changed = student.full_name != planned.row.full_name
         if name_changed:
             planned.flags[Flag.NAME_CHANGED] = student.full_name
+        if leavers.is_leaver(student):
+            planned.flags[Flag.REACTIVATED] = ""
+        if student.school_id != planned.school.pk:
+            planned.action = Action.TRANSFER
+            planned.transfer_from = student.school
+            continue
+        school_class = classes.get(planned.class_key) if planned.class_key else None
+        new_class = planned.class_key in new_classes if planned.class_key else False
         moved = new_class or (school_class is not None and school_class.pk != student.school_class_id)
-        planned.action = Action.UPDATE if (moved or name_changed) else Action.UNCHANGED
+        changed = moved or name_changed or Flag.REACTIVATED in planned.flags
+        planned.action = Action.UPDATE if changed else Action.UNCHANGED
 
 
 def _check_overrides_free(rows: list[PlannedRow], headers: dict[str, str], errors: list[RowError]) -> None:
     wanted = [p for p in rows if p.override and p.student is None]
     taken: set[str] = set()
     for chunk in _chunks([p.override for p in wanted], LOOKUP_CHUNK):
-        taken.update(User.objects.filter(username__in=chunk).values_list("username", flat=True))
+        taken.update(taken_among(chunk))
     for planned in wanted:
         if planned.override in taken:
             errors.append(
@@ -713,7 +757,8 @@ def plan_fingerprint(plan: ImportPlan) -> str:
     """A digest of what each line would do, to tell if a commit would differ from its preview."""
     digest = hashlib.sha256()
     for p in plan.rows:
-        digest.update(f"{p.row.line}\x1f{p.action}\x1f{p.login_id}\x1f{sorted(p.flags)}\n".encode())
+        moved_from = p.transfer_from.pk if p.transfer_from is not None else ""
+        digest.update(f"{p.row.line}\x1f{p.action}\x1f{p.login_id}\x1f{sorted(p.flags)}\x1f{moved_from}\n".encode())
     return digest.hexdigest()
 
 
@@ -746,7 +791,7 @@ def apply_plan(
         return result
     try:
         with transaction.atomic():
-            _write(plan, result.counts)
+            _write(plan, result.counts, request=request, source=source)
             if expected_fingerprint is not None and expected_fingerprint != plan_fingerprint(plan):
                 result.changed_since_preview = True
                 raise _Rollback
@@ -768,7 +813,7 @@ def apply_plan(
     return result
 
 
-def _write(plan: ImportPlan, counts: Counter) -> None:
+def _write(plan: ImportPlan, counts: Counter, *, request: HttpRequest | None, source: str) -> None:
     for school_class in plan.new_classes.values():
         school_class.school_id = school_class.school.pk
     SchoolClass.objects.bulk_create(plan.new_classes.values(), batch_size=BATCH_SIZE)
@@ -791,6 +836,16 @@ def _write(plan: ImportPlan, counts: Counter) -> None:
     _create_students(new, class_of)
     counts["created"] = len(new)
 
+    # Each transfer through the one transfer flow: it audits in both schools
+    # and gives a child who had left their account back.
+    for p in plan.rows:
+        if p.action == Action.TRANSFER:
+            transfer_student(p.student, class_of[p.class_key], request=request, actor=plan.actor, source=source)
+            p.student.school_id = class_of[p.class_key].school_id
+            counts["transferred"] += 1
+    returning = [p.student for p in plan.rows if p.action == Action.UPDATE and Flag.REACTIVATED in p.flags]
+    counts["reactivated"] = leavers.reactivate(returning, request=request, actor=plan.actor, reason="import")
+
     changed = []
     for p in plan.rows:
         if p.student is None:
@@ -804,7 +859,7 @@ def _write(plan: ImportPlan, counts: Counter) -> None:
             counts["names_changed"] += 1
         changed.append(p.student)
     Student.objects.bulk_update(changed, ["school_class", "full_name"], batch_size=BATCH_SIZE)
-    counts["updated"] = len(changed)
+    counts["updated"] = len(changed)  # transfers included
 
 
 def _create_students(planned: list[PlannedRow], class_of: dict[tuple[int, str], SchoolClass]) -> None:
@@ -822,6 +877,8 @@ def _create_students(planned: list[PlannedRow], class_of: dict[tuple[int, str], 
         for p in planned
     ]
     User.objects.bulk_create(users, batch_size=BATCH_SIZE)
+    # Reserved for life: never handed to another child, even once removed.
+    ReservedLoginId.reserve([u.username for u in users])
     # Ids rather than objects: the related-object descriptors cost more than
     # the insert itself at 10,000 rows.
     Student.objects.bulk_create(
@@ -853,7 +910,12 @@ def _audit(result: ImportResult, request: HttpRequest | None, source: str, *, ou
         source=source,
         lines=len(plan.rows),
         errors=len(result.errors),
-        **{k: result.counts.get(k, 0) for k in ("created", "updated", "unchanged", "names_changed", "classes_created")},
+        **{
+            k: result.counts.get(k, 0)
+            for k in (
+                "created", "updated", "unchanged", "names_changed", "classes_created", "transferred", "reactivated",
+            )
+        },
     )
 
 

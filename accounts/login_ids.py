@@ -28,7 +28,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from . import audit
-from .models import AuditEvent, Student, User
+from .models import AuditEvent, ReservedLoginId, Student, User
 from .scope import scope_of
 from .usernames import MAX_LOCAL_PART, is_valid_base, is_valid_username, normalise_login_id, with_suffix
 
@@ -42,8 +42,9 @@ _NUMBERED = re.compile(r"(.+)_([1-9][0-9]*)", re.ASCII)
 
 
 def allocate_username(base: str, taken: set[str] | None = None) -> str:
-    """The lowest free of ``base``, ``base_1``, ``base_2``, … among saved users
-    and ``taken`` (IDs handed out earlier in the same batch, not yet saved).
+    """The lowest free of ``base``, ``base_1``, ``base_2``, … among saved users,
+    reserved login IDs (children whose records were removed) and ``taken``
+    (IDs handed out earlier in the same batch, not yet saved).
 
     Must be called inside ``transaction.atomic()``, and the user saved in that
     same transaction.
@@ -121,7 +122,7 @@ def rename_login_id(student: Student, new_username: str, *, request: HttpRequest
         old = user.username
         if new == old:
             raise ValidationError(_("That is already this student's login ID."), code="unchanged")
-        if User.objects.filter(username=new).exists():
+        if is_taken(new):
             raise ValidationError(
                 _("The login ID %(login_id)s is already in use."),
                 code="taken",
@@ -138,6 +139,8 @@ def rename_login_id(student: Student, new_username: str, *, request: HttpRequest
                 params={"login_id": f"{new}@{settings.MIMS_USERNAME_DOMAIN}"},
             ) from None
         Student.objects.filter(pk=student.pk).update(login_base=_strip_number(new))
+        # The old ID stays reserved too: apps may hold records under it.
+        ReservedLoginId.reserve([old, new])
         audit.record(
             request,
             "login_id.rename",
@@ -149,6 +152,20 @@ def rename_login_id(student: Student, new_username: str, *, request: HttpRequest
         )
     student.user = user
     student.login_base = _strip_number(new)
+
+
+def is_taken(username: str) -> bool:
+    """In use by an account, or reserved for a child whose records were removed."""
+    return (
+        User.objects.filter(username=username).exists()
+        or ReservedLoginId.objects.filter(username=username).exists()
+    )
+
+
+def taken_among(usernames: list[str]) -> set[str]:
+    """Those of ``usernames`` that :func:`is_taken` says yes to, in two queries."""
+    taken = set(User.objects.filter(username__in=usernames).values_list("username", flat=True))
+    return taken | set(ReservedLoginId.objects.filter(username__in=usernames).values_list("username", flat=True))
 
 
 def _key(base: str) -> str:
@@ -175,7 +192,7 @@ def _mark_used(used: dict[str, set[int]], by_key: dict[str, list[str]], name: st
 
 
 def _saved_usernames_like(bases: list[str]) -> set[str]:
-    """Saved usernames that may be ``base`` or a numbered form of it, for all
+    """Saved or reserved usernames that may be ``base`` or a numbered form of it, for all
     ``bases`` in one query: a few extra (filtered by the caller), none missed.
 
     Each base gives one byte-wise range, from the base (or its key, if longer)
@@ -187,26 +204,34 @@ def _saved_usernames_like(bases: list[str]) -> set[str]:
         return set()
     lows = [min(base, _key(base)) for base in bases]
     highs = [_key(base)[:-1] + chr(ord(_key(base)[-1]) + 1) for base in bases]
-    table = connection.ops.quote_name(User._meta.db_table)
-    column = connection.ops.quote_name(User._meta.get_field("username").column)
+    # Accounts, and the login IDs reserved after a child's records were removed.
+    tables = [
+        (
+            connection.ops.quote_name(model._meta.db_table),
+            connection.ops.quote_name(model._meta.get_field("username").column),
+        )
+        for model in (User, ReservedLoginId)
+    ]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # ~>=~ and ~<~ compare byte-wise, like the varchar_pattern_ops index
             # Django gives a unique CharField (the default collation's order
             # would put "tan_1" outside the range).
-            cursor.execute(
+            sql = " UNION ".join(
                 f"SELECT u.{column} FROM unnest(%s::text[], %s::text[]) AS r(lo, hi) "  # noqa: S608 - quoted model names only
-                f"JOIN {table} AS u ON u.{column}::text ~>=~ r.lo AND u.{column}::text ~<~ r.hi",
-                [lows, highs],
+                f"JOIN {table} AS u ON u.{column}::text ~>=~ r.lo AND u.{column}::text ~<~ r.hi"
+                for table, column in tables
             )
+            cursor.execute(sql, [lows, highs] * len(tables))
         elif connection.vendor == "sqlite":
             # SQLite's default collation is byte-wise; its unique index serves ranges.
-            cursor.execute(
+            sql = " UNION ".join(
                 f"SELECT u.{column} FROM json_each(%s) AS r "  # noqa: S608 - quoted model names only
                 f"JOIN {table} AS u ON u.{column} >= json_extract(r.value, '$[0]') "
-                f"AND u.{column} < json_extract(r.value, '$[1]')",
-                [json.dumps(list(zip(lows, highs, strict=True)))],
+                f"AND u.{column} < json_extract(r.value, '$[1]')"
+                for table, column in tables
             )
+            cursor.execute(sql, [json.dumps(list(zip(lows, highs, strict=True)))] * len(tables))
         else:
             raise NotImplementedError(f"Login ID allocation does not support {connection.vendor}.")
         return {row[0] for row in cursor.fetchall()}

@@ -95,6 +95,12 @@ class User(AbstractUser):
         default=False,
         help_text=_("Set when a temporary password is issued; cleared when the user picks their own."),
     )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        help_text=_("The language the user last signed in with; their e-mails are written in it."),
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -117,6 +123,11 @@ class User(AbstractUser):
     def is_school_admin(self) -> bool:
         """A school ICT admin: staff of one school (MOE IT are superusers)."""
         return scope_of(self).kind == scope.SCHOOL
+
+    def remember_language(self, code: str) -> None:
+        if code and code != self.language:
+            self.language = code
+            User.objects.filter(pk=self.pk).update(language=code)
 
     def set_temporary_password(self, raw_password: str) -> None:
         self.set_password(raw_password)
@@ -150,6 +161,13 @@ class Student(models.Model):
     login_base = models.CharField(
         max_length=64, db_index=True, editable=False, help_text="Login ID before any duplicate suffix."
     )
+    left_on = models.DateField(
+        _("left on"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Set when the child leaves MOE schools (account deactivated); cleared on return."),
+    )
 
     objects = StudentQuerySet.as_manager()
 
@@ -158,7 +176,9 @@ class Student(models.Model):
         verbose_name = _("student")
         verbose_name_plural = _("students")
         constraints = [
-            models.UniqueConstraint(fields=["school", "student_ref"], name="unique_student_ref_per_school"),
+            # One reference, one child, across every school: a child who moves
+            # school is found by it and keeps their login ID (accounts/transfers.py).
+            models.UniqueConstraint(fields=["student_ref"], name="unique_student_ref"),
         ]
 
     def __str__(self) -> str:
@@ -174,6 +194,26 @@ class Student(models.Model):
 
     def form_teachers(self) -> models.QuerySet[Teacher]:
         return Teacher.objects.filter(form_classes=self.school_class_id).select_related("user")
+
+
+class ReservedLoginId(models.Model):
+    """Every login ID ever handed to a child, kept after the child's records are
+    removed (accounts/retention.py), so that it is never handed to another
+    child: apps key their records on it. Allocation and renames skip these."""
+
+    username = models.CharField(_("login ID"), max_length=150, unique=True)
+    created = models.DateTimeField(_("reserved"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reserved login ID")
+        verbose_name_plural = _("reserved login IDs")
+
+    def __str__(self) -> str:
+        return self.username
+
+    @classmethod
+    def reserve(cls, usernames: list[str]) -> None:
+        cls.objects.bulk_create([cls(username=u) for u in usernames], ignore_conflicts=True, batch_size=500)
 
 
 class Teacher(models.Model):
@@ -244,3 +284,36 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Audit events cannot be deleted.")
+
+
+class UndeliveredNotice(models.Model):
+    """A notice that reached no one: the recipient has no e-mail address, the
+    role had no one in it (a class without a form teacher), or the mail server
+    refused it. Shown to the school's ICT admin instead of vanishing
+    (accounts/notices.py)."""
+
+    class Reason(models.TextChoices):
+        NO_ADDRESS = "no_address", _("no e-mail address")
+        NO_RECIPIENT = "no_recipient", _("no one to send it to")
+        SEND_FAILED = "send_failed", _("the mail server refused it")
+
+    created = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    school = models.ForeignKey(
+        School, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("school")
+    )
+    notice = models.CharField(_("notice"), max_length=40)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("meant for"),
+    )  # fmt: skip
+    about = models.CharField(_("about"), max_length=200, blank=True, help_text=_("The child's login ID, if any."))
+    reason = models.CharField(_("why not sent"), max_length=20, choices=Reason.choices)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("notice not sent")
+        verbose_name_plural = _("notices not sent")
+
+    def __str__(self) -> str:
+        return f"{self.notice} {self.about} {self.reason}"
+

@@ -9,7 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from . import audit
+from . import audit, notices
 from .models import User
 
 # No 0/O, 1/l/I: easy to read aloud and to type on a school laptop.
@@ -54,4 +54,5 @@ def issue_temporary_password(
     # school's reports and ICT admin must still see the event.
     school = audit.school_of(user) or audit.school_of(actor)
     audit.record(request, "password.temporary", actor=actor, target=user.login_id, school=school, channel=channel)
+    notices.temporary_password(user)
     return password

@@ -1,5 +1,5 @@
-"""Notices sent from the task queue (django.tasks, the django-tasks-db backend
-worked by ``manage.py db_worker``), so that no request waits for a mail server."""
+"""Background tasks of the accounts app (django.tasks with the django-tasks-db backend, worked by
+``manage.py db_worker``), so that no request waits for a mail server."""
 
 from __future__ import annotations
 
@@ -21,3 +21,24 @@ def sspr_locked_notice(login_key: str) -> bool:
         return False
     notices.sspr_locked(user)
     return True
+
+
+@task()
+def remove_leaver_data_task() -> int:
+    """The nightly retention run; queues the next night's before it ends."""
+    from .retention import ensure_scheduled, remove_due
+
+    try:
+        return remove_due()
+    finally:
+        ensure_scheduled()
+
+
+@task()
+def deliver_notice(
+    template: str, recipient_ids: list, school_id: int | None, about: str, ref_ids: dict, params: dict
+) -> int:
+    """Send one notice (accounts/notices.py); returns how many recipients it reached."""
+    from .notices import deliver
+
+    return deliver(template, recipient_ids, school_id, about, ref_ids, params)

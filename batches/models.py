@@ -136,7 +136,8 @@ class BatchUnit(models.Model):
     def students(self) -> models.QuerySet[Student]:
         return (
             Student.objects.select_related("user", "school", "school_class")
-            .filter(pk__in=self.student_ids, user__is_active=True)
+            # A child who moved school or left since is not the batch's any more.
+            .filter(pk__in=self.student_ids, user__is_active=True, school_id=self.batch.school_id)
             .order_by("full_name", "pk")
         )
 

@@ -26,7 +26,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from accounts import audit
+from accounts import audit, leavers
 from accounts.models import School, SchoolClass, Student, User
 from sspr.models import AnswerStatus, ChallengeAnswer
 
@@ -121,11 +121,11 @@ def promote(school: School, from_year: int, *, actor: User | None, request: Http
             raise PromotionRefused(
                 _("The classes of %(year)s have already been moved on.") % {"year": from_year}
             )
-        leavers: list[User] = []
+        leaving: list[Student] = []
         for move in plan.moves:
             students = Student.objects.filter(school_class=move.old, user__is_active=True)
             if move.leaving:
-                leavers += [s.user for s in students.select_related("user")]
+                leaving += list(students)
             else:
                 target = move.existing or SchoolClass.objects.create(
                     school=school, year=plan.to_year, level=move.new_level, name=move.new_name
@@ -136,11 +136,9 @@ def promote(school: School, from_year: int, *, actor: User | None, request: Http
                 students.update(school_class=target)
             move.old.is_active = False
             move.old.save(update_fields=["is_active"])
-        # Inactive accounts cannot sign in, and their open sessions end.
-        User.objects.filter(pk__in=[u.pk for u in leavers]).update(is_active=False)
-        for user in leavers:
-            audit.record(request, "account.deactivated", actor=actor, target=user.login_id, school=school,
-                         reason="left_after_p6")
+        # Inactive accounts cannot sign in, and their open sessions end; the
+        # one leavers' flow audits each child and starts the retention clock.
+        leavers.deactivate(leaving, request=request, actor=actor, reason="left_after_p6")
         audit.record(
             request, "school.promoted", actor=actor, target=school.code, school=school, from_year=plan.from_year,
             to_year=plan.to_year, classes=len(plan.moves), moved=plan.moving, left=plan.leavers,

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts import audit
+from accounts import audit, notices
 from accounts.models import Student, User
 from accounts.passwords import generate_temporary_password
 
@@ -77,3 +77,4 @@ def store(prepared: PreparedSlips, *, actor: User, batch_id: int, channel: str) 
             None, "password.temporary", actor=actor, target=user.login_id, school=user.student.school_id,
             channel=channel, batch=batch_id,
         )
+        notices.temporary_password(user)

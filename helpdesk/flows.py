@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
@@ -111,9 +111,9 @@ def _new_code(reset_request: ResetRequest, *, folded: bool) -> ReferenceCode:
 
 def notify_new_request(reset_request: ResetRequest) -> None:
     """E-mail the child's form teachers, or the school's ICT admins when no
-    child matched yet. A mail server that is down is logged (notices.send):
-    the request is saved and shows in the teachers' queue, and the family's
-    answer must not turn into an error page."""
+    child matched yet, through the task queue (accounts/notices.py): the
+    request is saved and shows in the teachers' queue whatever the mail
+    server does, and a teacher without an address is flagged to the ICT admin."""
     student = reset_request.student
     if student is not None and student.school_class_id:
         teachers = student.form_teachers()
@@ -123,10 +123,12 @@ def notify_new_request(reset_request: ResetRequest) -> None:
             "user"
         )
         link = settings.SITE_ROOT + reverse("admin:helpdesk_resetrequest_match", args=[reset_request.pk])
-    recipients = sorted({t.user.email for t in teachers if t.user.email and t.user.is_active})
-    # Staff read the portal's default language, whatever the requester chose.
-    with translation.override(settings.LANGUAGE_CODE):
-        notices.send("reset-request", recipients, {"reset_request": reset_request, "student": student, "link": link})
+    # Each teacher reads it in their own language, whatever the requester chose.
+    notices.notify(
+        "reset-request", [t.user for t in teachers if t.user.is_active], school_id=reset_request.school_id,
+        about=student.login_id if student is not None else "",
+        refs={"reset_request": reset_request, "student": student}, link=link,
+    )  # fmt: skip
 
 
 # --- Teacher actions --------------------------------------------------------
@@ -274,8 +276,13 @@ def _act_and_record(
 def clear_answers(
     http_request: HttpRequest, student: Student, *, actor: User, request_id: int | None, channel: str = "teacher"
 ) -> int:
+    def clear_and_tell(user: User) -> int:
+        removed = _clear_answers(user)
+        notices.answers_changed(user, how="cleared")
+        return removed
+
     return _act_and_record(
-        http_request, student, actor=actor, request_id=request_id, action="clear_answers", do=_clear_answers,
+        http_request, student, actor=actor, request_id=request_id, action="clear_answers", do=clear_and_tell,
         audited_as="answers.cleared", channel=channel,
     )  # fmt: skip
 

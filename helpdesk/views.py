@@ -116,7 +116,7 @@ def teacher_home(request: HttpRequest) -> HttpResponse:
         .select_related("student__user", "student__school_class", "handled_by")
         .order_by("created", "id")
     )
-    ctx = {"classes": classes, "queue": queue}
+    ctx = {"classes": classes, "queue": queue, "no_email": not request.user.email}
     if scope_of(request.user).kind == scope.SCHOOL:
         ctx["unmatched"] = ResetRequest.objects.open().unmatched().for_user(request.user)
         ctx["unmatched_count"] = ctx["unmatched"].count()

@@ -417,3 +417,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 MIMS_BATCH_HASH_WORKERS = envint("MIMS_BATCH_HASH_WORKERS", str(os.cpu_count() or 1))
 # A printable file is kept until first downloaded or this long, whichever first.
 MIMS_BATCH_FILE_HOURS = envint("MIMS_BATCH_FILE_HOURS", "24")
+
+# Children who left MOE schools: their personal data (name, student reference,
+# answers, the account itself) is removed this many days after they left; the
+# login ID stays reserved for life (docs/privacy.md says why 365 days).
+MIMS_LEAVER_RETENTION_DAYS = envint("MIMS_LEAVER_RETENTION_DAYS", "365")

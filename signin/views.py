@@ -9,6 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -46,6 +47,8 @@ def login(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request, data=request.POST or None, initial={"username": request.GET.get("id", "")[:200]})
     if request.method == "POST" and form.is_valid():
         auth_login(request, form.user)
+        # E-mails to this user are written in the language they use here.
+        form.user.remember_language(translation.get_language())
         return redirect(next_url or _landing_page(form.user))
     return render(request, "accounts/login.html", {"form": form, "next": next_url})
 

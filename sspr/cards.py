@@ -23,7 +23,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts import audit
+from accounts import audit, notices
 from accounts.models import Student, User
 
 from .answers import normalise_answer
@@ -132,3 +132,4 @@ def store(prepared: PreparedCards, *, actor: User, batch_id: int, reissue: bool)
     action = "answers.card_reissued" if reissue else "answers.card_issued"
     for user in prepared.users:
         audit.record(None, action, actor=actor, target=user.login_id, school=user.student.school_id, batch=batch_id)
+        notices.answers_changed(user, how="card")

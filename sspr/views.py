@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
-from accounts import audit
+from accounts import audit, notices
 from accounts.forms import SetPasswordForm
 
 from . import flows, locks
@@ -103,6 +103,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         set_answers(user, form.pairs(), school_set=False)
         audit.record(request, "answers.set", actor=user, target=user.login_id)
+        notices.answers_changed(user, how="set")
         messages.success(request, _("Your challenge questions are saved. You can now reset your password by yourself."))
         return redirect("account")
     return render(request, "sspr/setup.html", {"form": form, "required": required})

@@ -33,7 +33,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from accounts import audit
+from accounts import audit, notices
 from accounts.admin_scoping import SchoolScopedAdmin, sees_all_schools, user_ids_of_school
 from accounts.login_ids import rename_login_id
 from accounts.models import AuditEvent, School, SchoolClass, Student, Teacher, User
@@ -44,6 +44,7 @@ from helpdesk import flows
 from sspr import cards
 from sspr.models import AnswerStatus, ChallengeAnswer
 
+from . import records, undelivered_notices  # noqa: F401  (undelivered_notices registers its admin)
 from .reports import csv_response
 from .student_import import import_urls
 
@@ -351,7 +352,7 @@ class TeacherAddForm(forms.ModelForm):
 class TeacherAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     form = TeacherForm
     add_form = TeacherAddForm
-    list_display = ["__str__", "username", "school", "is_ict_admin", "classes"]
+    list_display = ["__str__", "username", "school", "is_ict_admin", "classes", "email_flag"]
     list_filter = ["school", "user__is_staff"]
     list_select_related = ["user", "school"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
@@ -414,6 +415,14 @@ class TeacherAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     def classes(self, obj: Teacher) -> str:
         return ", ".join(str(c) for c in obj.form_classes.all())
 
+    @admin.display(description=_("e-mail"), ordering="user__email")
+    def email_flag(self, obj: Teacher) -> str:
+        # Without an address a teacher gets no lock or request e-mails; those
+        # notices land in "Notices not sent" for the ICT admin instead.
+        if obj.user.email:
+            return obj.user.email
+        return format_html("<strong>{}</strong>", gettext("No e-mail address: gets no notices"))
+
 
 # --- students -------------------------------------------------------------------
 
@@ -428,12 +437,14 @@ class RenameLoginIdForm(forms.Form):
 
 @admin.register(Student)
 class StudentAdmin(SchoolScopedAdmin, StudentBatchActions, admin.ModelAdmin):
-    list_display = ["full_name", "login_id_display", "school_class", "level_display", "school", "answer_status"]
+    list_display = [
+        "full_name", "login_id_display", "school_class", "level_display", "school", "answer_status", "left_on",
+    ]  # fmt: skip
     # Related rows come by prefetch (3 small queries for the page), not by
     # joins: PostgreSQL joins every match before sorting and cutting the page,
     # which for a 12,000-match search was most of the time (docs/benchmarks.md).
     list_select_related = ()
-    list_filter = ["school", StudentLevelFilter, StudentClassFilter, AnswerStatusFilter]
+    list_filter = ["school", StudentLevelFilter, StudentClassFilter, AnswerStatusFilter, "user__is_active"]
     # ^ makes login IDs a prefix search (index friendly); names and class
     # names are substring searches served by trigram indexes on PostgreSQL.
     search_fields = ["^user__username", "full_name", "school_class__name"]
@@ -441,8 +452,11 @@ class StudentAdmin(SchoolScopedAdmin, StudentBatchActions, admin.ModelAdmin):
     show_full_result_count = False
     list_per_page = 100
     ordering = ["full_name", "pk"]  # served by the (school_id,) full_name, id indexes
-    readonly_fields = ["login_id_display", "login_base", "school", "answer_status"]
-    fields = ["full_name", "login_id_display", "student_ref", "school", "school_class", "answer_status"]
+    readonly_fields = ["login_id_display", "login_base", "school", "answer_status", "left_on", "records_link"]
+    fields = [
+        "full_name", "login_id_display", "student_ref", "school", "school_class", "answer_status", "left_on",
+        "records_link",
+    ]  # fmt: skip
     actions = [
         "issue_temporary_passwords",
         "issue_slips",  # batches/admin.py
@@ -450,7 +464,20 @@ class StudentAdmin(SchoolScopedAdmin, StudentBatchActions, admin.ModelAdmin):
         "clear_challenge_answers",
         "unlock_students",
         "rename_login_id",
+        records.mark_as_left,
+        records.give_account_back,
+        records.transfer_to_school,
     ]
+
+    def has_transfer_permission(self, request: HttpRequest) -> bool:
+        # Moving a child between schools by hand is MOE IT's; a receiving
+        # school does it by importing the child (accounts/importing.py).
+        return sees_all_schools(request.user)
+
+    @admin.display(description=_("records"))
+    def records_link(self, obj: Student) -> str:
+        url = reverse(f"{self.admin_site.name}:accounts_student_records", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, gettext("Everything held about this child (page and JSON)"))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # Answer status as one scalar subquery, evaluated for the rows of the
@@ -550,7 +577,7 @@ class StudentAdmin(SchoolScopedAdmin, StudentBatchActions, admin.ModelAdmin):
 
     # -- URLs: the student import (staff/student_import.py) -----------------
     def get_urls(self) -> list:
-        return [*import_urls(self.admin_site), *super().get_urls()]
+        return [*records.records_urls(self), *import_urls(self.admin_site), *super().get_urls()]
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         may_import = self.has_change_permission(request)
@@ -754,6 +781,10 @@ class UserAdmin(SchoolScopedAdmin, DjangoUserAdmin):
             readonly += [
                 "username", "is_staff", "is_superuser", "groups", "user_permissions", "last_login", "date_joined",
             ]  # fmt: skip
+        if obj is not None and hasattr(obj, "student"):
+            # A child leaves and comes back through the students' actions
+            # (accounts/leavers.py), which date, audit and signal it.
+            readonly.append("is_active")
         return readonly
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -783,6 +814,8 @@ class UserAdmin(SchoolScopedAdmin, DjangoUserAdmin):
                 request, "password.temporary", target=user.login_id,
                 school=profile.school_id if profile is not None else None, channel="it",
             )  # fmt: skip
+            if user is not None:
+                notices.temporary_password(user)
         return response
 
     @admin.display(description=_("role"))

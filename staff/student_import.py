@@ -160,7 +160,8 @@ def _preview(
     rows = [
         {
             "line": p.row.line,
-            "action": importing.Action.LABELS[p.action],
+            "action": importing.action_label(p),
+            "is_transfer": p.action == importing.Action.TRANSFER,
             "is_new": p.action == importing.Action.NEW,
             "login_id": p.login_id,
             "school": p.school.code if p.school else p.row.school_code,
@@ -208,11 +209,12 @@ def _confirm_view(admin_site: admin.AdminSite):
                 request,
                 _(
                     "Imported %(file)s: %(created)d new students, %(updated)d updated, %(unchanged)d unchanged, "
-                    "%(classes)d new classes."
+                    "%(classes)d new classes, %(transferred)d moved from other schools."
                 )
                 % {
                     "file": parsed.name,
                     "created": counts["created"],
+                    "transferred": counts["transferred"],
                     "updated": counts["updated"],
                     "unchanged": counts["unchanged"],
                     "classes": counts["classes_created"],

@@ -13,6 +13,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def _fast_and_clean(settings):
     # A cheap hasher keeps the suite fast; tests of hashing itself ask for Argon2.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks (notices, batches) run at once, so a test sees their e-mails in
+    # mail.outbox; tests of the real queue ask for the database backend.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     cache.clear()
     yield
     cache.clear()

@@ -338,6 +338,8 @@ class TestCommit:
             "unchanged": 0,
             "names_changed": 0,
             "classes_created": 1,
+            "transferred": 0,
+            "reactivated": 0,
         }
 
     def test_it_is_idempotent(self, school):
@@ -375,11 +377,13 @@ class TestCommit:
         event = AuditEvent.objects.filter(action="students.import").first()
         assert event.details["updated"] == 2 and event.details["names_changed"] == 1
 
-    def test_it_matches_by_reference_within_the_school_only(self, school, other_school):
+    def test_it_matches_by_reference_across_schools_as_a_transfer(self, school, other_school):
+        # The reference is unique across all schools: the same child, not a
+        # second account (tests/accounts/test_transfers.py has the whole story).
         commit(csv_bytes([row("Tan Wei", "R1")]))
         result = commit(csv_bytes([row("Tan Wei", "R1", school="SPS")]))
-        assert result.counts["created"] == 1
-        assert sorted(User.objects.values_list("username", flat=True)) == ["tan_wei", "tan_wei_1"]
+        assert result.counts["created"] == 0 and result.counts["transferred"] == 1
+        assert list(User.objects.values_list("username", flat=True)) == ["tan_wei"]
 
     def test_it_refuses_a_commit_that_differs_from_its_preview(self, school, p5_class):
         data = csv_bytes([row("Tan Wei", "R1")])

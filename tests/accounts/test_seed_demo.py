@@ -98,6 +98,14 @@ class TestSeedDemo:
         assert p2.student.level == 2 and not needs_own_answers(p2)
         assert User.objects.get(username=logins["School ICT admin"]).is_school_admin
 
+    def test_every_demo_teacher_has_an_address_so_notices_reach_someone(self):
+        seed()
+        assert Teacher.objects.exists()
+        assert not Teacher.objects.filter(user__email="").exists()
+        assert set(Teacher.objects.values_list("user__email", flat=True)) == {
+            f"{t.user.username}@demo.mims.example" for t in Teacher.objects.select_related("user")
+        }
+
     def test_it_runs_twice_without_change(self):
         seed()
         before = world()

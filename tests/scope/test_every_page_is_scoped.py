@@ -24,8 +24,8 @@ from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
 from django_tasks_db.models import DBTaskResult
 
-from accounts import audit
-from accounts.models import AuditEvent, School, SchoolClass, Student, Teacher, User
+from accounts import audit, notices
+from accounts.models import AuditEvent, School, SchoolClass, Student, Teacher, UndeliveredNotice, User
 from batches import runner
 from batches.admin import ClassBatchActions, StudentBatchActions
 from batches.models import Batch
@@ -56,6 +56,8 @@ OBJECT_URLS: dict[str, type] = {
     "batches:download": Batch,
     "batches:resume": Batch,
     "admin:accounts_student_export_class": SchoolClass,
+    "admin:accounts_student_records": Student,
+    "admin:accounts_student_records_json": Student,
     "admin:helpdesk_resetrequest_match": ResetRequest,
     "admin:auth_user_password_change": User,
     "admin:view_on_site": Student,
@@ -176,6 +178,11 @@ def world(db, school, other_school, p5_class, student, form_teacher, other_teach
     assert r_left.student == left and r_unmatched.student is None
     event_a = audit.record(None, "password.temporary", target=mine.login_id, school=school, channel="it")
     event_b = audit.record(None, "password.temporary", target=far.login_id, school=other_school, channel="it")
+    # A notice that reached no one, in each school's list (accounts/notices.py).
+    for child in (mine, far):
+        ref = {"student": ["accounts.Student", child.pk]}
+        notices.deliver("sspr-locked", [None], child.school_id, child.login_id, ref, {})
+    notice_a, notice_b = (UndeliveredNotice.objects.get(school=s, notice="sspr-locked") for s in (school, other_school))
     for child in (mine, left, old, sibling, far):
         AccessAttempt.objects.create(
             username=child.user.username, ip_address="10.0.0.1", user_agent="x", failures_since_start=5,
@@ -190,6 +197,7 @@ def world(db, school, other_school, p5_class, student, form_teacher, other_teach
         User: [left.user, old.user, sibling.user, far.user, ict_admin.user],
         Teacher: [teacher_b],
         AuditEvent: [event_b],
+        UndeliveredNotice: [notice_a, notice_b],
     }
     return {
         "form teacher": Persona(
@@ -227,6 +235,7 @@ def world(db, school, other_school, p5_class, student, form_teacher, other_teach
                 ResetRequest: [r_mine, r_left, r_old, r_sibling, r_unmatched],
                 Batch: [batch_old, batch_mine, batch_a],
                 AuditEvent: [event_a],
+                UndeliveredNotice: [notice_a],
             },
             markers=[school.name, *names(a5, a_old, a_hope, mine, left, old, sibling)],
             inside={School: [other_school], SchoolClass: [b5], Student: [far], ResetRequest: [r_far], Batch: [batch_b]},

@@ -65,6 +65,8 @@ class Command(BaseCommand):
             "unchanged": counts["unchanged"],
             "classes": counts["classes_created"],
         }
+        if counts["transferred"]:
+            summary += " " + _("%(n)d of the updated moved from other schools.") % {"n": counts["transferred"]}
         if result.committed:
             self.stdout.write(self.style.SUCCESS(_("Imported: %(summary)s") % {"summary": summary}))
         else:
@@ -79,7 +81,7 @@ class Command(BaseCommand):
                 "\t".join(
                     (
                         str(p.row.line),
-                        str(importing.Action.LABELS[p.action]),
+                        importing.action_label(p),
                         p.login_id,
                         p.school.code if p.school else p.row.school_code,
                         p.row.class_name,

@@ -147,7 +147,10 @@ class Command(BaseCommand):
         user.password = encoded
         user.must_change_password = False
         user.is_active = True
-        user.save(update_fields=["password", "must_change_password", "is_active"])
+        # An address (on the reserved .example domain) so that the demo's lock
+        # and request notices reach someone: the console, in development.
+        user.email = user.email or f"{username}@demo.mims.example"
+        user.save(update_fields=["password", "must_change_password", "is_active", "email"])
         return user
 
     def _demo_students(self, school: School, year: int) -> tuple[Student, Student]:
