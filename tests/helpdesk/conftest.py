@@ -87,8 +87,8 @@ def lock_signin(username: str) -> None:
     from django.test import Client
 
     client = Client()
-    for _ in range(settings.AXES_FAILURE_LIMIT):
-        client.post("/login/", {"username": username, "password": "not-the-password"}, REMOTE_ADDR="10.0.0.1")
+    for n in range(settings.AXES_FAILURE_LIMIT):  # different ones: a repeat does not count
+        client.post("/login/", {"username": username, "password": f"not-the-password{n}"}, REMOTE_ADDR="10.0.0.1")
 
 
 def lock_reset(username: str) -> None:
