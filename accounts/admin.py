@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from batches import views as batch_views
+from sso.revocation import revoke_tokens
 from sspr.answers import ANSWERS_NEEDED, clear_answers
 from sspr.locks import unlock_reset
 from sspr.models import ChallengeAnswer
@@ -819,7 +820,13 @@ class UserAdmin(SchoolScopedAdmin, DjangoUserAdmin):
                 request, "password.temporary", target=user.login_id,
                 school=profile.school_id if profile is not None else None, channel="it",
             )  # fmt: skip
+            revoke_tokens(user, "password_reset", request=request)
         return response
+
+    def save_model(self, request: HttpRequest, obj: User, form: forms.ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            revoke_tokens(obj, "deactivated", request=request)
 
     @admin.display(description=_("role"))
     def role(self, obj: User) -> str:

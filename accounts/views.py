@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from sso.revocation import revoke_tokens
 from sspr.answers import answer_status, needs_own_answers
 from sspr.models import ChallengeAnswer
 
@@ -99,6 +100,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         user.save(update_fields=["password", "must_change_password"])
         update_session_auth_hash(request, user)  # keep this session; every other one ends
         audit.record(request, "password.change", actor=user, target=user.login_id)
+        revoke_tokens(user, "password_change", request=request)
         notices.password_changed(user, how="change")
         messages.success(request, _("Your new password is saved."))
         return redirect("sspr:setup" if needs_own_answers(user) else "account")

@@ -28,6 +28,7 @@ from django.http import HttpRequest
 
 from accounts import audit, lockouts, notices
 from accounts.models import AuditEvent, User
+from sso.revocation import revoke_tokens
 
 from . import locks
 from .answers import ANSWERS_ASKED, ANSWERS_NEEDED, check_answer
@@ -184,4 +185,5 @@ def finish(request: HttpRequest, user: AbstractBaseUser) -> None:
     locks.unlock_reset(user.username)
     lockouts.unlock_signin(user.username)
     audit.record(request, "password.reset", target=user.login_id, school=user.student.school_id, channel="sspr")
+    revoke_tokens(user, "password_reset", request=request)
     notices.password_changed(user, how="reset")

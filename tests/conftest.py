@@ -12,7 +12,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(autouse=True)
 def _fast_and_clean(settings):
     # A cheap hasher keeps the suite fast; tests of hashing itself ask for Argon2.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "sso.hashers.ClientSecretHasher"]
     cache.clear()
     yield
     cache.clear()
@@ -20,7 +20,7 @@ def _fast_and_clean(settings):
 
 @pytest.fixture
 def argon2(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher", "sso.hashers.ClientSecretHasher"]
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from accounts import importing
 from accounts.demo_names import DEMO_SCHOOLS, ICT_ADMIN_NAMES, TEACHER_NAMES
 from accounts.models import School, SchoolClass, Student, Teacher, User
 from accounts.validators import NotCurrentPasswordValidator
+from sso.demo import seed_demo_apps
 from sspr.answers import clear_answers
 
 # Passes every password validator: 14 characters, small letters and digits,
@@ -61,6 +62,7 @@ class Command(BaseCommand):
             User.objects.filter(student__in=demo_students).update(password=encoded, must_change_password=False)
             p5_student, p2_student = self._demo_students(schools[0], year)
             questions = self._questions()
+            seed_demo_apps()
             # Fails loudly (and rolls back) if a password rule or a demo name
             # changes so that the published password would be refused. Not
             # "not your current password": it is their current one by design.
@@ -90,6 +92,7 @@ class Command(BaseCommand):
         width = max(len(r[0]) for r in rows)
         for role, login, where in rows:
             out.write(f"  {role.ljust(width)}  {login}  ({where})")
+        out.write("Demo school apps on the students' account page (single sign-on, docs/sso.md).")
 
     # -- parts -------------------------------------------------------------
     def _school(self, spec: dict) -> School:

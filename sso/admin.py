@@ -1,0 +1,84 @@
+"""School apps in the admin: MOE IT register and change them; school ICT
+admins may look but not change."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from oauth2_provider.admin import ApplicationAdmin as OAuthApplicationAdmin
+from oauth2_provider.forms import ApplicationForm
+from oauth2_provider.models import Application
+
+from accounts.admin_scoping import admin_school_id, sees_all_schools
+
+from .models import SchoolApp
+
+
+class SchoolAppForm(ApplicationForm):
+    """Only what our provider allows: the code flow, ID tokens signed RS256."""
+
+    def clean_authorization_grant_type(self) -> str:
+        grant = self.cleaned_data["authorization_grant_type"]
+        if grant != Application.GRANT_AUTHORIZATION_CODE:
+            raise forms.ValidationError(_("School apps sign in with the authorization code flow only."))
+        return grant
+
+    def clean_algorithm(self) -> str:
+        if self.cleaned_data.get("algorithm") != Application.RS256_ALGORITHM:
+            raise forms.ValidationError(_("Sign ID tokens with RS256 (the portal's published keys)."))
+        return Application.RS256_ALGORITHM
+
+
+class SchoolAppInline(admin.StackedInline):
+    model = SchoolApp
+    can_delete = False
+    extra = 1
+    max_num = 1
+
+    def has_view_permission(self, request: HttpRequest, obj: Application | None = None) -> bool:
+        return _may_view(request)
+
+    def has_add_permission(self, request: HttpRequest, obj: Application | None = None) -> bool:
+        return sees_all_schools(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Application | None = None) -> bool:
+        return sees_all_schools(request.user)
+
+
+def _may_view(request: HttpRequest) -> bool:
+    return sees_all_schools(request.user) or admin_school_id(request.user) is not None
+
+
+admin.site.unregister(Application)
+
+
+@admin.register(Application)
+class ApplicationAdmin(OAuthApplicationAdmin):
+    form = SchoolAppForm
+    inlines = [SchoolAppInline]
+    list_display = ("name", "client_id", "client_type", "skip_authorization", "levels")
+    list_select_related = ("school_app",)
+
+    @admin.display(description=_("levels"))
+    def levels(self, obj: Application) -> str:
+        school_app = getattr(obj, "school_app", None)
+        if school_app is None or not school_app.levels:
+            return _("all")
+        return ", ".join(f"P{level}" for level in school_app.levels)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _may_view(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Application | None = None) -> bool:
+        return _may_view(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return sees_all_schools(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Application | None = None) -> bool:
+        return sees_all_schools(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Application | None = None) -> bool:
+        return sees_all_schools(request.user)
