@@ -126,6 +126,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "sso.middleware.ResumeAppSignInMiddleware",
     "accounts.middleware.RequiredSetupMiddleware",
     # django-axes must come last.
     "axes.middleware.AxesMiddleware",

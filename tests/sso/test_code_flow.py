@@ -117,3 +117,32 @@ class TestCodeFlow:
         second = rp.verified_claims(rp.sign_in(browser)["id_token"])
         assert second["sub"] == first["sub"]
         assert second["preferred_username"] == "ali_raihan@students.edu.sg"
+
+
+@pytest.mark.django_db
+def test_first_sign_in_steps_come_first_then_the_child_is_sent_back_to_the_app(rp, student):
+    """A P5 child with a temporary password: new password, own questions, then the app."""
+    from accounts.passwords import issue_temporary_password
+    from sspr.models import ChallengeQuestion
+    from tests.sspr.helpers import ANSWERS
+
+    temporary = issue_temporary_password(student.user, request=None)
+    browser = Client()
+    verifier, challenge = pkce_pair()
+    authorize = rp.authorize_url(challenge)
+    r = browser.post(f"/login/?{urlencode({'next': authorize})}", {"username": student.user.username,
+                                                                   "password": temporary})
+    r = browser.get(r["Location"])
+    assert r["Location"] == "/account/password/"
+    r = browser.post("/account/password/", {"new_password1": "rainbow42go", "new_password2": "rainbow42go"})
+    assert r["Location"] == "/sspr/setup/"
+    questions = list(ChallengeQuestion.objects.filter(is_active=True, for_cards=False)[:3])
+    data = {}
+    for i, (q, a) in enumerate(zip(questions, ANSWERS, strict=True), 1):
+        data |= {f"question_{i}": q.pk, f"answer_{i}": a}
+    r = browser.post("/sspr/setup/", data)
+    assert r["Location"] == "/account/"
+    r = browser.get("/account/")
+    assert r["Location"] == authorize
+    code = rp.code_from(browser.get(authorize))
+    assert rp.token(code, verifier).status_code == 200
