@@ -10,16 +10,16 @@ LOCKED = "locked"
 LEVEL = "level"
 
 
-def refusal(user, application=None) -> str | None:  # noqa: ANN001
-    """Why ``user`` gets no token (for ``application``), or None if they may."""
+def refusal(user, client_id: str | None = None) -> str | None:  # noqa: ANN001
+    """Why ``user`` gets no token (for the app ``client_id``), or None if they may."""
     if user is None or not user.is_active:
         return INACTIVE
     if is_signin_locked(user.username):
         return LOCKED
-    if application is not None and user.is_student:
+    if client_id and user.is_student:
         from .models import SchoolApp
 
-        school_app = SchoolApp.objects.filter(application=application).first()
+        school_app = SchoolApp.objects.filter(application__client_id=client_id).only("levels").first()
         if school_app is not None and not school_app.allows_level(user.student.level):
             return LEVEL
     return None

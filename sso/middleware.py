@@ -27,11 +27,21 @@ class ResumeAppSignInMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and request.method == "GET":
-            if request.path == reverse("oauth2_provider:authorize"):
-                if RequiredSetupMiddleware._required_step(user):
-                    request.session[SESSION_KEY] = request.get_full_path()
-            elif request.path == reverse("account") and SESSION_KEY in request.session:
-                if not RequiredSetupMiddleware._required_step(user):
-                    return redirect(request.session.pop(SESSION_KEY))
-        return self.get_response(request)
+        if (
+            request.method == "GET"
+            and request.path == reverse("account")
+            and SESSION_KEY in request.session
+            and user.is_authenticated
+            and not RequiredSetupMiddleware._required_step(user)
+        ):
+            return redirect(request.session.pop(SESSION_KEY))
+        response = self.get_response(request)
+        if (
+            request.method == "GET"
+            and request.path == reverse("oauth2_provider:authorize")
+            and response.status_code == 302
+            and response["Location"] in (reverse("password_change"), reverse("sspr:setup"))
+        ):
+            # The setup middleware sent the child to a first-sign-in step.
+            request.session[SESSION_KEY] = request.get_full_path()
+        return response

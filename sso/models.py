@@ -30,8 +30,11 @@ class Subject(models.Model):
 
     @classmethod
     def of(cls, user: settings.AUTH_USER_MODEL) -> str:
-        subject, _created = cls.objects.get_or_create(user=user)
-        return str(subject.sub)
+        try:
+            return str(user.oidc_subject.sub)
+        except cls.DoesNotExist:
+            subject, _created = cls.objects.get_or_create(user=user)
+            return str(subject.sub)
 
 
 class SchoolAppQuerySet(models.QuerySet):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from oauth2_provider import views as oauth_views
@@ -28,8 +29,11 @@ class AuthorizationView(oauth_views.AuthorizationView):
         return self._refused(request, request.POST) or super().post(request, *args, **kwargs)
 
     def _refused(self, request: HttpRequest, params) -> HttpResponse | None:  # noqa: ANN001
-        application = get_application_model().objects.filter(client_id=params.get("client_id", "")[:255]).first()
-        if application is None or not (reason := access.refusal(request.user, application)):
+        client_id = params.get("client_id", "")[:255]
+        if not (reason := access.refusal(request.user, client_id)):
+            return None
+        application = get_application_model().objects.filter(client_id=client_id).first()
+        if application is None:
             return None  # unknown apps get django-oauth-toolkit's own error page
         audit.record(
             request, "sso.authorize", target=request.user.login_id, outcome=AuditEvent.Outcome.REFUSED,
@@ -43,8 +47,14 @@ class TokenView(oauth_views.TokenView):
     """Codes and refresh tokens exchanged for tokens; each answer is audited."""
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:  # noqa: ANN002, ANN003
-        with events.recording() as outcome:
-            response = super().post(request, *args, **kwargs)
+        # One transaction for the tokens, the used code and the audit row: all
+        # or nothing, and one commit instead of four.
+        with transaction.atomic(), events.recording() as outcome:
+            response = self._post_audited(request, outcome, *args, **kwargs)
+        return response
+
+    def _post_audited(self, request: HttpRequest, outcome: dict, *args, **kwargs) -> HttpResponse:  # noqa: ANN002, ANN003
+        response = super().post(request, *args, **kwargs)
         user, client = outcome.get("user"), outcome.get("client")
         details = {
             "app": client.name if client is not None else "",
