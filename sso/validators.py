@@ -87,7 +87,9 @@ class MimsOAuth2Validator(OAuth2Validator):
         """django-oauth-toolkit's check, with the person and what the claims
         need loaded in one query, and the grant kept for the PKCE and nonce
         look-ups that follow (each was a query of its own)."""
-        grant = Grant.objects.select_related(*USER_RELATED).filter(code=code, application=client).first()
+        grant = getattr(request, "mims_grant", None)
+        if grant is None or grant.code != code or grant.application_id != client.pk:
+            grant = Grant.objects.select_related(*USER_RELATED).filter(code=code, application=client).first()
         if grant is None or grant.is_expired():
             return False
         request.scopes = grant.scope.split(" ")
@@ -99,9 +101,15 @@ class MimsOAuth2Validator(OAuth2Validator):
         request.mims_grant = grant
         return not self._refuse(request, client)
 
+    def get_authorization_code_scopes(self, client_id, code, redirect_uri, request) -> list[str]:  # noqa: ANN001
+        # Asked first (to tell OpenID from plain OAuth requests): fetch the
+        # grant for validate_code here, and check it belongs to the app there.
+        request.mims_grant = Grant.objects.select_related(*USER_RELATED).filter(code=code).first()
+        return request.mims_grant.scope.split() if request.mims_grant is not None else []
+
     def _grant(self, code, request) -> Grant:  # noqa: ANN001
         grant = getattr(request, "mims_grant", None)
-        if grant is not None and grant.code == code:
+        if grant is not None and grant.code == code and grant.application_id == request.client.pk:
             return grant
         return Grant.objects.get(code=code, application=request.client)
 
