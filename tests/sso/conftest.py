@@ -57,6 +57,7 @@ class RelyingParty:
         assert f"{location.scheme}://{location.netloc}{location.path}" == REDIRECT
         query = parse_qs(location.query)
         assert query["state"] == ["st-123"]
+        assert query["iss"] == ["http://testserver"]  # RFC 9207: who answered
         return query["code"][0]
 
     def _auth(self) -> dict:
