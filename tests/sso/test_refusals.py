@@ -160,3 +160,38 @@ class TestRevocation:
             sign_in(Client(), child.user.username, "wrong-guess9")
         assert rp.userinfo(tokens["access_token"]).status_code == 401
         assert AuditEvent.objects.get(action="sso.revoked").details["reason"] == "locked"
+
+
+@pytest.mark.django_db
+class TestDeactivationRevokes:
+    def test_leaving_after_p6_revokes_the_apps_tokens(self, rp, school, ict_admin):
+        from accounts.promotion import promote
+        from tests import factories
+        from tests.sspr.helpers import give_answers
+
+        leaver = factories.make_student(factories.make_class(school, 6, "6 Integrity"), "Six Leaver")
+        give_answers(leaver.user)
+        browser = Client()
+        assert sign_in(browser, leaver.user.username).status_code == 302
+        tokens = rp.sign_in(browser)
+        promote(school, 2026, actor=ict_admin.user)
+        assert rp.refresh(tokens["refresh_token"]).status_code == 400
+        event = AuditEvent.objects.get(action="sso.revoked")
+        assert (event.details["reason"], event.actor) == ("deactivated", ict_admin.user)
+
+    def test_switching_an_account_off_in_the_admin_revokes_its_tokens(self, rp, browser, child, moe_it):
+        tokens = rp.sign_in(browser)
+        admin = Client()
+        assert sign_in(admin, moe_it.username).status_code == 302
+        user = child.user
+        joined = timezone.localtime(user.date_joined)
+        r = admin.post(f"/admin/accounts/user/{user.pk}/change/", {
+            "username": user.username, "first_name": "", "last_name": "", "email": "",
+            "date_joined_0": joined.strftime("%Y-%m-%d"), "date_joined_1": joined.strftime("%H:%M:%S"),
+            "last_login_0": "", "last_login_1": "",
+        })
+        assert r.status_code == 302, r.content[:2000]
+        user.refresh_from_db()
+        assert not user.is_active
+        assert rp.refresh(tokens["refresh_token"]).status_code == 400
+        assert AuditEvent.objects.get(action="sso.revoked").details["reason"] == "deactivated"
