@@ -11,7 +11,7 @@ from oauth2_provider.admin import ApplicationAdmin as OAuthApplicationAdmin
 from oauth2_provider.forms import ApplicationForm
 from oauth2_provider.models import Application
 
-from accounts.admin_scoping import admin_school_id, sees_all_schools
+from accounts.admin_scoping import SchoolScopedAdmin, admin_school_id, sees_all_schools
 
 from .models import SchoolApp
 
@@ -55,7 +55,8 @@ admin.site.unregister(Application)
 
 
 @admin.register(Application)
-class ApplicationAdmin(OAuthApplicationAdmin):
+class ApplicationAdmin(SchoolScopedAdmin, OAuthApplicationAdmin):
+    school_path = None  # shared by every school, like the question bank
     form = SchoolAppForm
     inlines = [SchoolAppInline]
     list_display = ("name", "client_id", "client_type", "skip_authorization", "levels")
