@@ -146,3 +146,14 @@ def test_first_sign_in_steps_come_first_then_the_child_is_sent_back_to_the_app(r
     assert r["Location"] == authorize
     code = rp.code_from(browser.get(authorize))
     assert rp.token(code, verifier).status_code == 200
+
+
+@pytest.mark.django_db
+def test_only_forms_on_the_way_to_an_app_may_end_there(rp, client):
+    """Browsers check a form's redirect chain against its page's form-action."""
+    authorize = rp.authorize_url(pkce_pair()[1])
+    on_the_way = client.get(f"/login/?{urlencode({'next': authorize})}")["Content-Security-Policy"]
+    assert "form-action 'self' https://learning.example.edu.sg" in on_the_way
+    plain = client.get("/login/")["Content-Security-Policy"]
+    assert "learning.example.edu.sg" not in plain
+    assert "form-action 'self'" in plain
