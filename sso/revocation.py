@@ -13,22 +13,27 @@ from oauth2_provider.models import AccessToken, Grant, IDToken, RefreshToken, re
 from accounts import audit
 
 
-def revoke_tokens(user, reason: str, *, request: HttpRequest | None = None, actor=None) -> int:  # noqa: ANN001
+def revoke_tokens(
+    user, reason: str, *, request: HttpRequest | None = None, actor=None, application=None,  # noqa: ANN001
+) -> int:
     """Revoke every refresh and access token, ID token and unused code of
-    ``user``; audit it (when there was anything). Returns how many tokens."""
+    ``user`` (given to ``application``, or to every app); audit it (when there
+    was anything). Returns how many tokens."""
+    mine = {"user": user} | ({"application": application} if application is not None else {})
     with transaction.atomic():
-        refresh = list(RefreshToken.objects.filter(user=user, revoked__isnull=True))
+        refresh = list(RefreshToken.objects.filter(revoked__isnull=True, **mine))
         for token in refresh:
             token.revoke()  # and its access token
-        access = list(AccessToken.objects.filter(user=user))
+        access = list(AccessToken.objects.filter(**mine))
         for token in access:
             revoke_access_token(token)
-        codes, _by_model = Grant.objects.filter(user=user).delete()
-        IDToken.objects.filter(user=user).delete()
+        codes, _by_model = Grant.objects.filter(**mine).delete()
+        IDToken.objects.filter(**mine).delete()
     if refresh or access or codes:
         audit.record(
             request, "sso.revoked", actor=actor, target=user.login_id, school=audit.school_of(user),
             reason=reason, refresh_tokens=len(refresh), access_tokens=len(access), codes=codes,
+            app=application.name if application is not None else "",
         )
     return len(refresh) + len(access)
 

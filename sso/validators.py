@@ -4,13 +4,20 @@ may not have one (locked, deactivated, or not of the app's levels)."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from oauth2_provider.models import Grant
 from oauth2_provider.oauth2_validators import OAuth2Validator
+from oauthlib.oauth2.rfc6749 import errors
 
 from . import access, events
 from .models import Subject
+from .revocation import revoke_tokens
+
+# A used code is kept, marked by this expiry, so that a second use is seen
+# (and revokes what the first one gave: RFC 6749 4.1.2) rather than unknown.
+USED_CODE = datetime(1970, 1, 1, tzinfo=UTC)
 
 # What the claims read about a person, fetched with them.
 USER_RELATED = (
@@ -90,6 +97,10 @@ class MimsOAuth2Validator(OAuth2Validator):
         grant = getattr(request, "mims_grant", None)
         if grant is None or grant.code != code or grant.application_id != client.pk:
             grant = Grant.objects.select_related(*USER_RELATED).filter(code=code, application=client).first()
+        if grant is not None and grant.expires == USED_CODE:
+            events.note(user=grant.user, client=client, reason="code_reused")
+            revoke_tokens(grant.user, "code_reused", application=client)
+            return False
         if grant is None or grant.is_expired():
             return False
         request.scopes = grant.scope.split(" ")
@@ -106,6 +117,12 @@ class MimsOAuth2Validator(OAuth2Validator):
         # grant for validate_code here, and check it belongs to the app there.
         request.mims_grant = Grant.objects.select_related(*USER_RELATED).filter(code=code).first()
         return request.mims_grant.scope.split() if request.mims_grant is not None else []
+
+    def invalidate_authorization_code(self, client_id, code, request, *args, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        """Mark the code used (instead of deleting it); one request wins a race."""
+        used = Grant.objects.filter(code=code, application=request.client).exclude(expires=USED_CODE)
+        if not used.update(expires=USED_CODE):
+            raise errors.InvalidGrantError(request=request)
 
     def _grant(self, code, request) -> Grant:  # noqa: ANN001
         grant = getattr(request, "mims_grant", None)

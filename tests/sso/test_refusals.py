@@ -96,11 +96,20 @@ class TestTokenRefusals:
         refused = AuditEvent.objects.filter(action="sso.token", outcome="refused")
         assert [e.details["reason"] for e in refused.order_by("id")] == ["invalid_request", "invalid_grant"]
 
-    def test_a_code_works_once(self, rp, browser):
+    def test_a_code_works_once_and_a_second_use_revokes_what_the_first_gave(self, rp, browser, child):
         code, verifier = self._code(rp, browser)
-        assert rp.token(code, verifier).status_code == 200
+        tokens = rp.token(code, verifier).json()
+        assert rp.userinfo(tokens["access_token"]).status_code == 200
         again = rp.token(code, verifier)
         assert (again.status_code, again.json()["error"]) == (400, "invalid_grant")
+        assert rp.userinfo(tokens["access_token"]).status_code == 401
+        assert rp.refresh(tokens["refresh_token"]).status_code == 400
+        revoked = AuditEvent.objects.get(action="sso.revoked")
+        assert (revoked.details["reason"], revoked.details["app"], revoked.school_id) == (
+            "code_reused", "Learning space", child.school_id
+        )
+        refused = AuditEvent.objects.filter(action="sso.token", outcome="refused").order_by("id").first()
+        assert refused.details["reason"] == "code_reused"
 
     def test_an_expired_code_is_refused(self, rp, browser):
         code, verifier = self._code(rp, browser)
