@@ -9,7 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from sso.revocation import revoke_tokens
+from accounts.revocation import revoke_sign_ins
 
 from . import audit
 from .models import User
@@ -56,5 +56,5 @@ def issue_temporary_password(
     # school's reports and ICT admin must still see the event.
     school = audit.school_of(user) or audit.school_of(actor)
     audit.record(request, "password.temporary", actor=actor, target=user.login_id, school=school, channel=channel)
-    revoke_tokens(user, "password_reset", request=request, actor=actor)
+    revoke_sign_ins(user, "password_reset", request=request, actor=actor)
     return password

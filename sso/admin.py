@@ -11,7 +11,8 @@ from oauth2_provider.admin import ApplicationAdmin as OAuthApplicationAdmin
 from oauth2_provider.forms import ApplicationForm
 from oauth2_provider.models import Application
 
-from accounts.admin_scoping import SchoolScopedAdmin, admin_school_id, sees_all_schools
+from accounts.admin_scoping import SchoolScopedAdmin, sees_all_schools
+from accounts.scope import scope_of
 
 from .models import SchoolApp
 
@@ -48,7 +49,7 @@ class SchoolAppInline(admin.StackedInline):
 
 
 def _may_view(request: HttpRequest) -> bool:
-    return sees_all_schools(request.user) or admin_school_id(request.user) is not None
+    return scope_of(request.user).is_it  # MOE IT and school ICT admins
 
 
 admin.site.unregister(Application)

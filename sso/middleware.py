@@ -22,7 +22,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from oauth2_provider.models import get_application_model
 
-from accounts.middleware import RequiredSetupMiddleware
+from signin.middleware import RequiredSetupMiddleware
 
 SESSION_KEY = "sso_resume"
 

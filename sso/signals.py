@@ -1,9 +1,17 @@
-"""A sign-in lock (django-axes) also takes back the apps' tokens."""
+"""A password change or reset, a sign-in lock or a deactivation takes back
+the apps' tokens."""
 
 from axes.signals import user_locked_out
 from django.dispatch import receiver
 
-from .revocation import revoke_tokens_of_username
+from accounts.revocation import sign_ins_revoked
+
+from .revocation import revoke_tokens, revoke_tokens_of_username
+
+
+@receiver(sign_ins_revoked)
+def _sign_ins_revoked(sender, user, reason, request=None, actor=None, **kwargs):  # noqa: ANN001, ANN003
+    revoke_tokens(user, reason, request=request, actor=actor)
 
 
 @receiver(user_locked_out)

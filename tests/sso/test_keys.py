@@ -4,6 +4,7 @@ file, and rotated with the old key still published."""
 from __future__ import annotations
 
 import json
+import secrets
 import subprocess
 import sys
 
@@ -75,7 +76,7 @@ def test_production_reads_the_key_from_a_file_and_refuses_to_start_without_one(t
     active, old = keys.generate_pem(), keys.generate_pem()
     (tmp_path / "active.pem").write_text(active)
     (tmp_path / "old.pem").write_text(old)
-    prod = {"DEBUG": "0", "SECRET_KEY": "x" * 50, "MIMS_VAR_DIR": str(tmp_path / "var")}
+    prod = {"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "MIMS_VAR_DIR": str(tmp_path / "var")}
     ok = _settings_with(
         prod | {"OIDC_RSA_PRIVATE_KEY_FILE": str(tmp_path / "active.pem"),
                 "OIDC_RSA_PRIVATE_KEYS_INACTIVE_FILE": str(tmp_path / "old.pem")}

@@ -174,7 +174,7 @@ class TestRevocation:
 @pytest.mark.django_db
 class TestDeactivationRevokes:
     def test_leaving_after_p6_revokes_the_apps_tokens(self, rp, school, ict_admin):
-        from accounts.promotion import promote
+        from batches.promotion import promote
         from tests import factories
         from tests.sspr.helpers import give_answers
 

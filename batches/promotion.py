@@ -26,10 +26,9 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from sso.revocation import revoke_tokens
-
-from . import audit
-from .models import School, SchoolClass, Student, User
+from accounts import audit
+from accounts.models import School, SchoolClass, Student, User
+from accounts.revocation import revoke_sign_ins
 
 LAST_LEVEL = 6
 
@@ -142,7 +141,7 @@ def promote(school: School, from_year: int, *, actor: User | None, request: Http
         # Inactive accounts cannot sign in, and their open sessions end.
         User.objects.filter(pk__in=[u.pk for u in leavers]).update(is_active=False)
         for user in leavers:
-            revoke_tokens(user, "deactivated", request=request, actor=actor)
+            revoke_sign_ins(user, "deactivated", request=request, actor=actor)
             audit.record(request, "account.deactivated", actor=actor, target=user.login_id, school=school,
                          reason="left_after_p6")
         audit.record(

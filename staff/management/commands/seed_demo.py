@@ -10,8 +10,6 @@ login IDs follow the same rules as a school's.
 
 from __future__ import annotations
 
-import importlib.util
-
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -24,8 +22,8 @@ from accounts import importing
 from accounts.demo_names import DEMO_SCHOOLS, ICT_ADMIN_NAMES, TEACHER_NAMES
 from accounts.models import School, SchoolClass, Student, Teacher, User
 from accounts.validators import NotCurrentPasswordValidator
-from sso.demo import seed_demo_apps
 from sspr.answers import clear_answers
+from sspr.questions import seed_questions
 
 # Passes every password validator: 14 characters, small letters and digits,
 # no part of any demo name or username.
@@ -62,7 +60,6 @@ class Command(BaseCommand):
             User.objects.filter(student__in=demo_students).update(password=encoded, must_change_password=False)
             p5_student, p2_student = self._demo_students(schools[0], year)
             questions = self._questions()
-            seed_demo_apps()
             # Fails loudly (and rolls back) if a password rule or a demo name
             # changes so that the published password would be refused. Not
             # "not your current password": it is their current one by design.
@@ -92,7 +89,6 @@ class Command(BaseCommand):
         width = max(len(r[0]) for r in rows)
         for role, login, where in rows:
             out.write(f"  {role.ljust(width)}  {login}  ({where})")
-        out.write("Demo school apps on the students' account page (single sign-on, docs/sso.md).")
 
     # -- parts -------------------------------------------------------------
     def _school(self, spec: dict) -> School:
@@ -163,9 +159,4 @@ class Command(BaseCommand):
         return p5, p2
 
     def _questions(self) -> int:
-        if importlib.util.find_spec("sspr.questions") is None:
-            return 0
-        from sspr import questions
-
-        seed = getattr(questions, "seed_questions", None)
-        return seed() if seed is not None else 0
+        return seed_questions()
