@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.admin import ApplicationAdmin as OAuthApplicationAdmin
 from oauth2_provider.forms import ApplicationForm
-from oauth2_provider.models import Application
+from oauth2_provider.models import AccessToken, Application, Grant, IDToken, RefreshToken
 
 from accounts.admin_scoping import SchoolScopedAdmin, sees_all_schools
 from accounts.scope import scope_of
@@ -52,7 +52,10 @@ def _may_view(request: HttpRequest) -> bool:
     return scope_of(request.user).is_it  # MOE IT and school ICT admins
 
 
-admin.site.unregister(Application)
+# Tokens belong to children of every school and are stored hashed: no admin
+# pages for them. They are revoked through sso.revocation (a password reset,
+# a lock, a deactivation), and expired ones cleared by `manage.py cleartokens`.
+admin.site.unregister([Application, AccessToken, Grant, IDToken, RefreshToken])
 
 
 @admin.register(Application)
