@@ -2,7 +2,7 @@
 dynamic registration, no self-service application pages (MOE IT registers
 apps in the admin or with ``manage.py createapplication``)."""
 
-from django.urls import include, path, re_path
+from django.urls import include, path
 from oauth2_provider import views as oauth_views
 
 from . import views
@@ -14,8 +14,8 @@ provider_patterns = [
     path("o/userinfo/", oauth_views.UserInfoView.as_view(), name="user-info"),
     path("o/logout/", oauth_views.RPInitiatedLogoutView.as_view(), name="rp-initiated-logout"),
     # The issuer is the portal's own address, so discovery is at its root.
-    re_path(r"^\.well-known/openid-configuration$", oauth_views.ConnectDiscoveryInfoView.as_view(),
-            name="oidc-connect-discovery-info"),
+    path(".well-known/openid-configuration", oauth_views.ConnectDiscoveryInfoView.as_view(),
+         name="oidc-connect-discovery-info"),
     path(".well-known/jwks.json", oauth_views.JwksInfoView.as_view(), name="jwks-info"),
 ]
 
