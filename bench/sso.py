@@ -74,7 +74,7 @@ def setup_world() -> tuple[str, dict[str, str]]:
     return "bench_child", apps
 
 
-def browser():  # noqa: ANN201
+def browser():
     from django.test import Client
 
     return Client(HTTP_HOST="localhost")
@@ -103,7 +103,7 @@ def app_sign_in(username: str, client_id: str) -> None:
     assert r.status_code == 200 and "id_token" in r.json(), r.content
 
 
-def timed(fn, *args) -> tuple[float, float]:  # noqa: ANN001
+def timed(fn, *args) -> tuple[float, float]:
     start, cpu = time.perf_counter(), cpu_seconds()
     fn(*args)
     return time.perf_counter() - start, cpu_seconds() - cpu

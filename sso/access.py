@@ -10,7 +10,7 @@ LOCKED = "locked"
 LEVEL = "level"
 
 
-def refusal(user, client_id: str | None = None) -> str | None:  # noqa: ANN001
+def refusal(user, client_id: str | None = None) -> str | None:
     """Why ``user`` gets no token (for the app ``client_id``), or None if they may."""
     if user is None or not user.is_active:
         return INACTIVE

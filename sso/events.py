@@ -14,7 +14,7 @@ _current: ContextVar[dict[str, Any] | None] = ContextVar("sso_token_request", de
 
 
 @contextmanager
-def recording():  # noqa: ANN201
+def recording():
     outcome: dict[str, Any] = {}
     token = _current.set(outcome)
     try:

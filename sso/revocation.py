@@ -14,7 +14,7 @@ from accounts import audit
 
 
 def revoke_tokens(
-    user, reason: str, *, request: HttpRequest | None = None, actor=None, application=None,  # noqa: ANN001
+    user, reason: str, *, request: HttpRequest | None = None, actor=None, application=None,
 ) -> int:
     """Revoke every refresh and access token, ID token and unused code of
     ``user`` (given to ``application``, or to every app); audit it (when there

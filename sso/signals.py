@@ -10,10 +10,10 @@ from .revocation import revoke_tokens, revoke_tokens_of_username
 
 
 @receiver(sign_ins_revoked)
-def _sign_ins_revoked(sender, user, reason, request=None, actor=None, **kwargs):  # noqa: ANN001, ANN003
+def _sign_ins_revoked(sender, user, reason, request=None, actor=None, **kwargs):
     revoke_tokens(user, reason, request=request, actor=actor)
 
 
 @receiver(user_locked_out)
-def _locked_out(sender, request, username, ip_address=None, **kwargs):  # noqa: ANN001, ANN003
+def _locked_out(sender, request, username, ip_address=None, **kwargs):
     revoke_tokens_of_username(username, "locked", request=request)

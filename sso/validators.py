@@ -36,7 +36,7 @@ SCOPE_CLAIMS = {
 }
 
 
-def role_of(user) -> str:  # noqa: ANN001
+def role_of(user) -> str:
     if user.is_superuser:
         return "moe_it"
     if user.is_student:
@@ -48,7 +48,7 @@ def role_of(user) -> str:  # noqa: ANN001
     return "staff"
 
 
-def claims_for(user) -> dict[str, Any]:  # noqa: ANN001
+def claims_for(user) -> dict[str, Any]:
     """Every claim we can give about ``user``; the scopes pick which are sent."""
     student = user.student if user.is_student else None
     teacher = user.teacher if student is None and user.is_form_teacher else None
@@ -76,13 +76,13 @@ def claims_for(user) -> dict[str, Any]:  # noqa: ANN001
 class MimsOAuth2Validator(OAuth2Validator):
     oidc_claim_scope = SCOPE_CLAIMS
 
-    def get_claim_dict(self, request) -> dict[str, Any]:  # noqa: ANN001
+    def get_claim_dict(self, request) -> dict[str, Any]:
         return claims_for(request.user)
 
-    def get_discovery_claims(self, request) -> list[str]:  # noqa: ANN001
+    def get_discovery_claims(self, request) -> list[str]:
         return list(SCOPE_CLAIMS)
 
-    def _refuse(self, request, client) -> bool:  # noqa: ANN001
+    def _refuse(self, request, client) -> bool:
         """True (and noted for the audit) when this person gets no token."""
         events.note(user=request.user, client=client)
         if reason := access.refusal(request.user, client.client_id if client is not None else None):
@@ -90,7 +90,7 @@ class MimsOAuth2Validator(OAuth2Validator):
             return True
         return False
 
-    def validate_code(self, client_id, code, client, request, *args, **kwargs) -> bool:  # noqa: ANN001, ANN002, ANN003
+    def validate_code(self, client_id, code, client, request, *args, **kwargs) -> bool:
         """django-oauth-toolkit's check, with the person and what the claims
         need loaded in one query, and the grant kept for the PKCE and nonce
         look-ups that follow (each was a query of its own)."""
@@ -112,38 +112,38 @@ class MimsOAuth2Validator(OAuth2Validator):
         request.mims_grant = grant
         return not self._refuse(request, client)
 
-    def get_authorization_code_scopes(self, client_id, code, redirect_uri, request) -> list[str]:  # noqa: ANN001
+    def get_authorization_code_scopes(self, client_id, code, redirect_uri, request) -> list[str]:
         # Asked first (to tell OpenID from plain OAuth requests): fetch the
         # grant for validate_code here, and check it belongs to the app there.
         request.mims_grant = Grant.objects.select_related(*USER_RELATED).filter(code=code).first()
         return request.mims_grant.scope.split() if request.mims_grant is not None else []
 
-    def invalidate_authorization_code(self, client_id, code, request, *args, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    def invalidate_authorization_code(self, client_id, code, request, *args, **kwargs) -> None:
         """Mark the code used (instead of deleting it); one request wins a race."""
         used = Grant.objects.filter(code=code, application=request.client).exclude(expires=USED_CODE)
         if not used.update(expires=USED_CODE):
             raise errors.InvalidGrantError(request=request)
 
-    def _grant(self, code, request) -> Grant:  # noqa: ANN001
+    def _grant(self, code, request) -> Grant:
         grant = getattr(request, "mims_grant", None)
         if grant is not None and grant.code == code and grant.application_id == request.client.pk:
             return grant
         return Grant.objects.get(code=code, application=request.client)
 
-    def get_code_challenge(self, code, request) -> str | None:  # noqa: ANN001
+    def get_code_challenge(self, code, request) -> str | None:
         return self._grant(code, request).code_challenge or None
 
-    def get_code_challenge_method(self, code, request) -> str | None:  # noqa: ANN001
+    def get_code_challenge_method(self, code, request) -> str | None:
         return self._grant(code, request).code_challenge_method or None
 
-    def get_authorization_code_nonce(self, client_id, code, redirect_uri, request) -> str | None:  # noqa: ANN001
+    def get_authorization_code_nonce(self, client_id, code, redirect_uri, request) -> str | None:
         return self._grant(code, request).nonce or None
 
-    def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs) -> bool:  # noqa: ANN001, ANN002, ANN003
+    def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs) -> bool:
         valid = super().validate_refresh_token(refresh_token, client, request, *args, **kwargs)
         return valid and not self._refuse(request, client)
 
-    def _save_bearer_token(self, token, request, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def _save_bearer_token(self, token, request, *args, **kwargs):
         events.note(user=request.user, client=request.client, issued=True, grant_type=request.grant_type)
         return super()._save_bearer_token(token, request, *args, **kwargs)
 

@@ -22,13 +22,13 @@ class AuthorizationView(oauth_views.AuthorizationView):
     first-sign-in steps apply (the login-required redirect and the setup
     middleware); then a friendly page if the child may not use the app."""
 
-    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:  # noqa: ANN002, ANN003
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         return self._refused(request, request.GET) or super().get(request, *args, **kwargs)
 
-    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:  # noqa: ANN002, ANN003
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         return self._refused(request, request.POST) or super().post(request, *args, **kwargs)
 
-    def _refused(self, request: HttpRequest, params) -> HttpResponse | None:  # noqa: ANN001
+    def _refused(self, request: HttpRequest, params) -> HttpResponse | None:
         client_id = params.get("client_id", "")[:255]
         if not (reason := access.refusal(request.user, client_id)):
             return None
@@ -46,14 +46,14 @@ class AuthorizationView(oauth_views.AuthorizationView):
 class TokenView(oauth_views.TokenView):
     """Codes and refresh tokens exchanged for tokens; each answer is audited."""
 
-    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:  # noqa: ANN002, ANN003
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         # One transaction for the tokens, the used code and the audit row: all
         # or nothing, and one commit instead of four.
         with transaction.atomic(), events.recording() as outcome:
             response = self._post_audited(request, outcome, *args, **kwargs)
         return response
 
-    def _post_audited(self, request: HttpRequest, outcome: dict, *args, **kwargs) -> HttpResponse:  # noqa: ANN002, ANN003
+    def _post_audited(self, request: HttpRequest, outcome: dict, *args, **kwargs) -> HttpResponse:
         response = super().post(request, *args, **kwargs)
         user, client = outcome.get("user"), outcome.get("client")
         details = {

@@ -1,6 +1,6 @@
 """Admin pages beyond model lists: lockouts (with unlock) and reports.
 
-Mounted under /admin/ by mims_portal/urls.py (``include(admin_reports.urls)``)
+Mounted under /admin/ by mims_portal/urls.py (``include(admin_pages.urls)``)
 and linked from the admin index. Each view runs inside ``admin_site.admin_view``
 (staff sign-in, CSRF, never cached) and then checks the role, the permission
 and the school: an ICT admin asking for another school gets 404.
@@ -30,11 +30,10 @@ from django.views.decorators.http import require_POST
 
 from accounts import audit
 from accounts.admin_scoping import sees_all_schools, users_of_school
-from accounts.lockouts import unlock_signin
+from accounts.lockouts import signin_locks
 from accounts.models import AuditEvent, School, Student, User
 from accounts.scope import scope_of
 from helpdesk import flows
-from sspr.locks import unlock_reset
 from sspr.models import ResetLock
 
 from . import reports
@@ -73,22 +72,18 @@ def current_lockouts(request: HttpRequest) -> list[dict[str, Any]]:
     """
     now = timezone.now()
     users = _scoped_users(request)
-    attempts = AccessAttempt.objects.filter(
-        attempt_time__gte=now - settings.AXES_COOLOFF_TIME, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
-    )
+    # Candidates are the keys with a failure in the window; signin_locks()
+    # decides, counting as the lock does (every browser and address together).
+    keys = AccessAttempt.objects.filter(attempt_time__gte=now - settings.AXES_COOLOFF_TIME)
     resets = ResetLock.objects.filter(locked_until__gt=now)
     if users is not None:
-        attempts = attempts.filter(username__in=users.values("username"))
+        keys = keys.filter(username__in=users.values("username"))
         resets = resets.filter(login_key__in=users.values("username"))
+    signin = signin_locks(keys.values_list("username", flat=True).distinct())
     rows: list[dict[str, Any]] = [
-        {
-            "kind": "signin",
-            "kind_label": gettext("Sign-in"),
-            "key": a.username,
-            "failures": a.failures_since_start,
-            "until": a.attempt_time + settings.AXES_COOLOFF_TIME,
-        }
-        for a in attempts.order_by("-attempt_time")[:500]
+        {"kind": "signin", "kind_label": gettext("Sign-in"), "key": key, "failures": lock.failures,
+         "until": lock.until}
+        for key, lock in sorted(signin.items(), key=lambda item: item[1].until, reverse=True)[:500]
     ]
     rows += [
         {
@@ -117,7 +112,7 @@ def current_lockouts(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 class UnlockForm(forms.Form):
-    kind = forms.ChoiceField(choices=[("signin", "signin"), ("reset", "reset")])
+    kind = forms.ChoiceField(choices=[(kind, kind) for kind in flows.UNLOCKS])
     key = forms.CharField(max_length=150)
 
 
@@ -150,10 +145,9 @@ def unlock(request: HttpRequest) -> HttpResponse:
         raise Http404  # not an account of this ICT admin's school
     student = getattr(account, "student", None) if account else None
     if student is not None:  # a child: the teacher pages' flow (row lock, audit)
-        unlock = flows.unlock_signin if kind == "signin" else flows.unlock_reset
-        unlock(request, student, actor=request.user, request_id=None, channel="it")
+        flows.unlock(request, student, kind=kind, actor=request.user, request_id=None, channel="it")
     else:  # a teacher's account, or (MOE IT) an ID that matches no account
-        removed = unlock_signin(key) if kind == "signin" else unlock_reset(key)
+        removed = flows.UNLOCKS[kind](key)
         teacher = getattr(account, "teacher", None) if account else None
         audit.record(
             request,
