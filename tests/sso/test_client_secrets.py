@@ -42,7 +42,7 @@ def test_passwords_are_never_made_with_it(settings):
     from mims_portal import settings as configured  # not the tests' cheap hasher
 
     hashers = configured.PASSWORD_HASHERS
-    assert hashers[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert hashers[0] == "accounts.hashers.MimsArgon2PasswordHasher"
     assert hashers[-1] == "sso.hashers.ClientSecretHasher"
     assert configured.OAUTH2_PROVIDER["CLIENT_SECRET_HASHER"] == ClientSecretHasher.algorithm
     settings.PASSWORD_HASHERS = hashers

@@ -67,8 +67,8 @@ class TestAuthorizeRefusals:
 
     def test_a_locked_child_gets_no_code(self, rp, browser, child):
         other = Client()
-        for _ in range(5):
-            sign_in(other, child.user.username, "wrong-guess9")
+        for i in range(5):  # five different wrong passwords (the same one again does not count)
+            sign_in(other, child.user.username, f"wrong-guess{i}x")
         r = browser.get(rp.authorize_url(pkce_pair()[1]))
         assert r.status_code == 403
         assert b"resting for a while" in r.content
@@ -123,8 +123,8 @@ class TestTokenRefusals:
 
     def test_a_code_is_worthless_once_the_child_is_locked(self, rp, browser, child):
         code, verifier = self._code(rp, browser)
-        for _ in range(5):
-            sign_in(Client(), child.user.username, "wrong-guess9")
+        for i in range(5):
+            sign_in(Client(), child.user.username, f"wrong-guess{i}x")
         assert rp.token(code, verifier).json()["error"] == "invalid_grant"
         # The lock took the unused code back at once.
         revoked = AuditEvent.objects.get(action="sso.revoked")
@@ -165,8 +165,8 @@ class TestRevocation:
 
     def test_a_lock_revokes_the_apps_tokens(self, rp, browser, child):
         tokens = rp.sign_in(browser)
-        for _ in range(5):
-            sign_in(Client(), child.user.username, "wrong-guess9")
+        for i in range(5):
+            sign_in(Client(), child.user.username, f"wrong-guess{i}x")
         assert rp.userinfo(tokens["access_token"]).status_code == 401
         assert AuditEvent.objects.get(action="sso.revoked").details["reason"] == "locked"
 
