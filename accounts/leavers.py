@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from . import audit, signals
 from .models import Student, User
+from .revocation import revoke_sign_ins
 
 
 def deactivate(
@@ -55,6 +56,7 @@ def deactivate(
                 request, "account.deactivated", actor=actor, target=student.login_id, school=student.school_id,
                 reason=reason, left_on=on.isoformat(),
             )  # fmt: skip
+            revoke_sign_ins(student.user, "deactivated", request=request, actor=actor)
         signals.students_deactivated.send(sender=Student, students=changing, request=request)
     return len(changing)
 

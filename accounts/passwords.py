@@ -9,6 +9,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from accounts.revocation import revoke_sign_ins
+
 from . import audit, notices
 from .models import User
 
@@ -55,4 +57,5 @@ def issue_temporary_password(
     school = audit.school_of(user) or audit.school_of(actor)
     audit.record(request, "password.temporary", actor=actor, target=user.login_id, school=school, channel=channel)
     notices.temporary_password(user)
+    revoke_sign_ins(user, "password_reset", request=request, actor=actor)
     return password

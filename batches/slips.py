@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import audit, notices
 from accounts.models import Student, User
 from accounts.passwords import generate_temporary_password
+from accounts.revocation import revoke_sign_ins
 
 # The sign-in steps printed on every slip: plain words for a child and parent.
 STEPS = (
@@ -73,6 +74,7 @@ def store(prepared: PreparedSlips, *, actor: User, batch_id: int, channel: str) 
         user.must_change_password = True
     User.objects.bulk_update(prepared.users, ["password", "must_change_password"])
     for user in prepared.users:
+        revoke_sign_ins(user, "password_reset", actor=actor)
         audit.record(
             None, "password.temporary", actor=actor, target=user.login_id, school=user.student.school_id,
             channel=channel, batch=batch_id,

@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from http.client import HTTPConnection
 from pathlib import Path
 
+from sso.keys import generate_pem
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PG_SERVER = os.getenv("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
@@ -88,6 +90,7 @@ def portal_environment(name: str, **extra: str) -> Iterator[dict[str, str]]:
             "DJANGO_SETTINGS_MODULE": "mims_portal.settings",
             "DEBUG": "0",
             "SECRET_KEY": secrets.token_urlsafe(50),
+            "OIDC_RSA_PRIVATE_KEY": generate_pem(),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DATABASE_URL": f"{PG_SERVER}/{db}",
             "REDIS_URL": redis_url,

@@ -17,6 +17,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from accounts.client_address import meta_key
+from sso import keys as oidc_keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.getenv("MIMS_VAR_DIR", BASE_DIR / "var"))
@@ -161,6 +162,9 @@ INSTALLED_APPS = [
     "helpdesk",
     "django_tasks_db",
     "batches",
+    # Before staff: its seed_demo (the demo world and the demo apps) is the one run.
+    "oauth2_provider",
+    "sso",
     "signin",
     "staff",
     "health_check",
@@ -185,6 +189,7 @@ MIDDLEWARE = [
     # string; after the header middleware, so its 400 page has every header.
     "mims_portal.bad_input.RefuseUnreadableInputMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "sso.middleware.ResumeAppSignInMiddleware",
     "signin.middleware.RequiredSetupMiddleware",
     # django-axes must come last.
     "axes.middleware.AxesMiddleware",
@@ -235,6 +240,8 @@ AUTHENTICATION_BACKENDS = [
 PASSWORD_HASHERS = [
     "accounts.hashers.MimsArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    # Client secrets of school apps only (never the default; see sso/hashers.py).
+    "sso.hashers.ClientSecretHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
@@ -422,3 +429,61 @@ MIMS_BATCH_FILE_HOURS = envint("MIMS_BATCH_FILE_HOURS", "24")
 # answers, the account itself) is removed this many days after they left; the
 # login ID stays reserved for life (docs/privacy.md says why 365 days).
 MIMS_LEAVER_RETENTION_DAYS = envint("MIMS_LEAVER_RETENTION_DAYS", "365")
+
+# Single sign-on: the portal is the OpenID Connect provider of the school apps
+# (django-oauth-toolkit; docs/sso.md). Code flow with PKCE (S256) only.
+OIDC_RSA_PRIVATE_KEY = envsecret("OIDC_RSA_PRIVATE_KEY")
+if not OIDC_RSA_PRIVATE_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "OIDC_RSA_PRIVATE_KEY (or OIDC_RSA_PRIVATE_KEY_FILE) must be set when DEBUG is off: it signs the "
+            "ID tokens the school apps trust, and must stay the same across restarts and servers."
+        )
+    OIDC_RSA_PRIVATE_KEY = oidc_keys.local_key(VAR_DIR)  # made once, like the secret key
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"  # named for migrations (swappable)
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": OIDC_RSA_PRIVATE_KEY,
+    # During a key change: the old key(s), still published in the JWKS.
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": oidc_keys.split_pems(envsecret("OIDC_RSA_PRIVATE_KEYS_INACTIVE")),
+    # Empty: the issuer is the address the request came to (local runs).
+    "OIDC_ISS_ENDPOINT": os.getenv("MIMS_OIDC_ISSUER", "" if DEBUG else SITE_ROOT),
+    "OAUTH2_VALIDATOR_CLASS": "sso.validators.MimsOAuth2Validator",
+    "SCOPES": {
+        "openid": _("Know who you are"),
+        "profile": _("Know your name and login ID"),
+        "email": _("Know your e-mail address"),
+        "school": _("Know your school"),
+        "class": _("Know your class"),
+        "role": _("Know whether you are a student or staff"),
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    "PKCE_REQUIRED": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"] if DEBUG else ["https"],
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": envint("MIMS_SSO_ACCESS_TOKEN_SECONDS", "600"),
+    "ID_TOKEN_EXPIRE_SECONDS": envint("MIMS_SSO_ID_TOKEN_SECONDS", "600"),
+    # A refresh token lasts a school day past its access token, and is replaced
+    # at each use; a used one presented again revokes the whole chain.
+    "REFRESH_TOKEN_EXPIRE_SECONDS": envint("MIMS_SSO_REFRESH_TOKEN_SECONDS", str(8 * 3600)),
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "CLIENT_SECRET_HASHER": "mims_client_secret",
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    # RFC 9700 (OAuth 2.0 Security Best Current Practice), enforced now.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": not DEBUG,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+}

@@ -19,5 +19,6 @@ urlpatterns = [
     path("admin/login/", admin_login),
     path("admin/", include(admin_pages.urls)),  # lockouts and reports pages, before the admin catch-all
     path("batches/", include("batches.urls")),
+    path("", include("sso.urls")),
     path("admin/", admin.site.urls),
 ]

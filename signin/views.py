@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts import audit, notices
 from accounts.forms import LoginForm, PasswordChangeForm, SetPasswordForm
 from accounts.models import User
+from accounts.revocation import revoke_sign_ins
 from sspr.answers import needs_own_answers
 
 
@@ -99,6 +100,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         user.save(update_fields=["password", "must_change_password"])
         update_session_auth_hash(request, user)  # keep this session; every other one ends
         audit.record(request, "password.change", actor=user, target=user.login_id)
+        revoke_sign_ins(user, "password_change", request=request)
         notices.password_changed(user, how="change")
         messages.success(request, _("Your new password is saved."))
         return redirect("sspr:setup" if needs_own_answers(user) else "account")

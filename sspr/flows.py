@@ -28,6 +28,7 @@ from django.http import HttpRequest
 
 from accounts import audit, lockouts, notices
 from accounts.models import AuditEvent, User
+from accounts.revocation import revoke_sign_ins
 from accounts.tasks import sspr_locked_notice
 
 from . import locks
@@ -183,4 +184,5 @@ def finish(request: HttpRequest, user: AbstractBaseUser) -> None:
     locks.unlock_reset(user.username)
     lockouts.unlock_signin(user.username)
     audit.record(request, "password.reset", target=user.login_id, school=user.student.school_id, channel="sspr")
+    revoke_sign_ins(user, "password_reset", request=request)
     notices.password_changed(user, how="reset")

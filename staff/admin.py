@@ -37,6 +37,7 @@ from accounts import audit, notices
 from accounts.admin_scoping import SchoolScopedAdmin, sees_all_schools, user_ids_of_school
 from accounts.login_ids import rename_login_id
 from accounts.models import AuditEvent, School, SchoolClass, Student, Teacher, User
+from accounts.revocation import revoke_sign_ins
 from accounts.scope import scope_of
 from accounts.usernames import normalise_login_id
 from batches.admin import ClassBatchActions, StudentBatchActions
@@ -816,7 +817,13 @@ class UserAdmin(SchoolScopedAdmin, DjangoUserAdmin):
             )  # fmt: skip
             if user is not None:
                 notices.temporary_password(user)
+                revoke_sign_ins(user, "password_reset", request=request)
         return response
+
+    def save_model(self, request: HttpRequest, obj: User, form: forms.ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            revoke_sign_ins(obj, "deactivated", request=request)
 
     @admin.display(description=_("role"))
     def role(self, obj: User) -> str:

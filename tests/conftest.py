@@ -12,7 +12,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(autouse=True)
 def _fast_and_clean(settings):
     # A cheap hasher keeps the suite fast; tests of hashing itself ask for Argon2.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "sso.hashers.ClientSecretHasher"]
     # Tasks (notices, batches) run at once, so a test sees their e-mails in
     # mail.outbox; tests of the real queue ask for the database backend.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
@@ -23,7 +23,7 @@ def _fast_and_clean(settings):
 
 @pytest.fixture
 def argon2(settings):
-    settings.PASSWORD_HASHERS = ["accounts.hashers.MimsArgon2PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["accounts.hashers.MimsArgon2PasswordHasher", "sso.hashers.ClientSecretHasher"]
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ The layers (docs/architecture.md), lowest first:
     sspr                challenge questions and answers, self-service reset
     helpdesk, batches   reset requests and teacher pages; printable batches
     signin, staff       sign-in and account pages; the admin, import, lockouts and reports pages
+    sso                 the OpenID Connect provider of the school apps (uses the sign-in pages)
     mims_portal         settings and the URL map
 
 A module may import its own app and the apps of lower layers, never an app
@@ -20,7 +21,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = [{"accounts"}, {"sspr"}, {"helpdesk", "batches"}, {"signin", "staff"}, {"mims_portal"}]
+LAYERS = [{"accounts"}, {"sspr"}, {"helpdesk", "batches"}, {"signin", "staff"}, {"sso"}, {"mims_portal"}]
 LAYER_OF = {app: n for n, apps in enumerate(LAYERS) for app in apps}
 
 

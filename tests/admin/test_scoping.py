@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.test import RequestFactory
 from django.urls import reverse
+from oauth2_provider.models import Application
 
 from accounts.admin_scoping import SchoolScopedAdmin
 from accounts.models import AuditEvent, School, SchoolClass, Student, Teacher, User
@@ -17,7 +18,7 @@ from sspr.models import ChallengeQuestion
 from .conftest import OTHER_MARK
 
 # Rows shared by every school (school_path = None): visible, not editable.
-SHARED = {ChallengeQuestion}
+SHARED = {ChallengeQuestion, Application}
 
 
 def _url(model, view: str, *args) -> str:

@@ -29,6 +29,8 @@ from urllib.parse import urlencode, urlsplit
 import psycopg
 from psycopg import sql
 
+from sso.keys import generate_pem
+
 ROOT = Path(__file__).resolve().parents[2]
 STRONG_KEY = secrets.token_urlsafe(50)
 
@@ -92,11 +94,15 @@ def throwaway_redis(tmp_path: Path) -> Iterator[str]:
 def production_env(database_url: str, redis_url: str, var_dir: Path, **extra: str) -> dict:
     """The documented production environment (docs/operations.md), on test addresses."""
     (var_dir / "static").mkdir(parents=True, exist_ok=True)
+    oidc_key = var_dir / "oidc_key.pem"  # the ID token signing key, a secret file as in production
+    if not oidc_key.exists():
+        oidc_key.write_text(generate_pem())
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "GUNICORN_"))}
     env.update(
         DJANGO_SETTINGS_MODULE="mims_portal.settings", PYTHONUNBUFFERED="1", DEBUG="0", SECRET_KEY=STRONG_KEY,
         DATABASE_URL=database_url, REDIS_URL=redis_url, ALLOWED_HOSTS="127.0.0.1,localhost",
         SITE_ROOT="https://127.0.0.1", MIMS_VAR_DIR=str(var_dir), MIMS_NUM_PROXIES="1", GUNICORN_WORKERS="1",
+        OIDC_RSA_PRIVATE_KEY_FILE=str(oidc_key),
     )  # fmt: skip
     env.update(extra)
     return env

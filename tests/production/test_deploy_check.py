@@ -10,6 +10,8 @@ import sys
 
 import pytest
 
+from sso.keys import generate_pem
+
 from .servers import ROOT, STRONG_KEY
 
 OPERATIONS = ROOT / "docs" / "operations.md"
@@ -35,6 +37,9 @@ def production(tmp_path) -> dict[str, str]:
     key_file = tmp_path / "secret_key"
     key_file.write_text(STRONG_KEY)
     env["SECRET_KEY_FILE"] = str(key_file)
+    oidc_key = tmp_path / "oidc_key.pem"  # docs/sso.md: the ID token signing key
+    oidc_key.write_text(generate_pem())
+    env["OIDC_RSA_PRIVATE_KEY_FILE"] = str(oidc_key)
     env["MIMS_VAR_DIR"] = str(tmp_path)
     return env
 

@@ -23,6 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
 from django_tasks_db.models import DBTaskResult
+from oauth2_provider.models import Application
 
 from accounts import audit, notices
 from accounts.models import AuditEvent, School, SchoolClass, Student, Teacher, UndeliveredNotice, User
@@ -69,7 +70,7 @@ NOT_AN_OBJECT = {
     "admin:catch_all": "any other address under /admin/",
 }
 # Rows shared by every school, or not about one: no school to be outside of.
-SHARED = {Group, DBTaskResult, ChallengeQuestion}
+SHARED = {Group, DBTaskResult, ChallengeQuestion, Application}
 
 
 @dataclass
