@@ -188,19 +188,26 @@ class TestDeactivationRevokes:
         event = AuditEvent.objects.get(action="sso.revoked")
         assert (event.details["reason"], event.actor) == ("deactivated", ict_admin.user)
 
-    def test_switching_an_account_off_in_the_admin_revokes_its_tokens(self, rp, browser, child, moe_it):
+    def test_marking_a_child_as_left_in_the_admin_revokes_its_tokens(self, rp, browser, child, moe_it):
+        from tests.accounts.test_leavers import run_action
+
         tokens = rp.sign_in(browser)
         admin = Client()
-        assert sign_in(admin, moe_it.username).status_code == 302
-        user = child.user
-        joined = timezone.localtime(user.date_joined)
-        r = admin.post(f"/admin/accounts/user/{user.pk}/change/", {
-            "username": user.username, "first_name": "", "last_name": "", "email": "",
-            "date_joined_0": joined.strftime("%Y-%m-%d"), "date_joined_1": joined.strftime("%H:%M:%S"),
-            "last_login_0": "", "last_login_1": "",
-        })
-        assert r.status_code == 302, r.content[:2000]
-        user.refresh_from_db()
-        assert not user.is_active
+        admin.force_login(moe_it)
+        run_action(admin, "mark_as_left", child)
+        child.user.refresh_from_db()
+        assert not child.user.is_active
         assert rp.refresh(tokens["refresh_token"]).status_code == 400
         assert AuditEvent.objects.get(action="sso.revoked").details["reason"] == "deactivated"
+
+    def test_a_transfer_keeps_the_sub_and_revokes_the_apps_tokens(self, rp, browser, child, other_school):
+        from accounts.transfers import transfer_student
+        from tests import factories
+
+        tokens = rp.sign_in(browser)
+        sub = rp.userinfo(tokens["access_token"]).json()["sub"]
+        transfer_student(child, factories.make_class(other_school, 5, "5 Arrival"), request=None, actor=None,
+                         source="admin")
+        assert rp.refresh(tokens["refresh_token"]).status_code == 400
+        assert AuditEvent.objects.get(action="sso.revoked").details["reason"] == "transferred"
+        assert rp.userinfo(rp.sign_in(browser)["access_token"]).json()["sub"] == sub
