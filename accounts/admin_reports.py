@@ -28,7 +28,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from sspr.locks import unlock_reset
+from sspr.locks import unlock_reset, unlock_reset_by_key
 from sspr.models import ResetLock
 
 from . import audit, reports
@@ -74,10 +74,10 @@ def current_lockouts(request: HttpRequest) -> list[dict[str, Any]]:
     attempts = AccessAttempt.objects.filter(
         attempt_time__gte=now - settings.AXES_COOLOFF_TIME, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
     )
-    resets = ResetLock.objects.filter(locked_until__gt=now)
+    resets = ResetLock.objects.locked().select_related("user")
     if users is not None:
         attempts = attempts.filter(username__in=users.values("username"))
-        resets = resets.filter(login_key__in=users.values("username"))
+        resets = resets.filter(user__in=users)
     rows: list[dict[str, Any]] = [
         {
             "kind": "signin",
@@ -92,11 +92,12 @@ def current_lockouts(request: HttpRequest) -> list[dict[str, Any]]:
         {
             "kind": "reset",
             "kind_label": gettext("Self-service reset"),
-            "key": lock.login_key,
+            # Reset locks keep no typed ID, only its HMAC: an ID that is no account shows as that key.
+            "key": lock.user.username if lock.user_id else lock.key,
             "failures": lock.failures,
-            "until": lock.locked_until,
+            "until": lock.locked_until if not lock.needs_teacher else gettext("until unlocked"),
         }
-        for lock in resets.order_by("-locked_until")[:500]
+        for lock in resets.order_by("-updated")[:500]
     ]
     accounts = {
         u.username: u
@@ -116,7 +117,7 @@ def current_lockouts(request: HttpRequest) -> list[dict[str, Any]]:
 
 class UnlockForm(forms.Form):
     kind = forms.ChoiceField(choices=[("signin", "signin"), ("reset", "reset")])
-    key = forms.CharField(max_length=150)
+    key = forms.CharField(max_length=150)  # a username, or a reset lock's key (64 hex)
 
 
 @_it_staff_view("accounts.view_student")
@@ -129,7 +130,7 @@ def lockouts(request: HttpRequest) -> HttpResponse:
         "signin_limit": settings.AXES_FAILURE_LIMIT,
         "signin_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
         "reset_limit": settings.MIMS_SSPR_FAILURE_LIMIT,
-        "reset_minutes": settings.MIMS_SSPR_LOCK_MINUTES,
+        "reset_minutes": settings.MIMS_SSPR_LOCK_STEPS[0] if settings.MIMS_SSPR_LOCK_STEPS else 0,
     }
     return TemplateResponse(request, "admin/accounts/lockouts.html", context)
 
@@ -146,7 +147,10 @@ def unlock(request: HttpRequest) -> HttpResponse:
     account = (users if users is not None else User.objects).filter(username=key).first()
     if users is not None and account is None:
         raise Http404  # not an account of this ICT admin's school
-    removed = unlock_signin(key) if kind == "signin" else unlock_reset(key)
+    if kind == "signin":
+        removed = unlock_signin(key)
+    else:
+        removed = unlock_reset(key) if account is not None else unlock_reset_by_key(key)
     profile = getattr(account, "student", None) or getattr(account, "teacher", None) if account else None
     audit.record(
         request,

@@ -44,8 +44,17 @@ def password_changed(user: User, *, how: str) -> None:
         send("password-changed", [user.login_id], {"user": user, "how": how})
 
 
-def sspr_locked(user: User) -> None:
-    """Tell the child's form teachers that someone failed self-service reset 5 times."""
-    student = user.student
-    teachers = [t.user.email for t in student.form_teachers()]
-    send("sspr-locked", teachers, {"student": student})
+def _form_teachers(user: User) -> list[str]:
+    return [t.user.email for t in user.student.form_teachers()]
+
+
+def sspr_locked(user: User, *, minutes: int | None) -> None:
+    """Tell the child's form teachers that self-service reset just locked
+    (for ``minutes``, or until they unlock it when None)."""
+    hours = round(minutes / 60) if minutes else None
+    send("sspr-locked", _form_teachers(user), {"student": user.student, "hours": hours})
+
+
+def sspr_reset_after_failures(user: User) -> None:
+    """Tell the child's form teachers a reset succeeded after wrong answers."""
+    send("sspr-recovered", _form_teachers(user), {"student": user.student})

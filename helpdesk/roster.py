@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from accounts.lockouts import locked_usernames
 from accounts.models import SchoolClass, Student
@@ -41,12 +40,7 @@ def student_rows(students: list[Student]) -> list[Row]:
         .annotate(n=Count("id"), school_n=Count("id", filter=Q(school_set=True)))
     }
     signin_locked = locked_usernames(usernames)
-    # ResetLock keys are typed login IDs normalised to the username.
-    reset_locked = set(
-        ResetLock.objects.filter(login_key__in=usernames, locked_until__gt=timezone.now()).values_list(
-            "login_key", flat=True
-        )
-    )
+    reset_locked = set(ResetLock.objects.locked().filter(user_id__in=user_ids).values_list("user_id", flat=True))
     from .models import ResetRequest
 
     open_requests = Counter(
@@ -60,7 +54,7 @@ def student_rows(students: list[Student]) -> list[Row]:
                 login_id=s.user.login_id,
                 answers=_answer_status(answers.get(s.user_id)),
                 signin_locked=s.user.username in signin_locked,
-                reset_locked=s.user.username in reset_locked,
+                reset_locked=s.user_id in reset_locked,
                 last_login=s.user.last_login,
                 open_requests=open_requests[s.pk],
             )

@@ -289,7 +289,12 @@ MIMS_REQUEST_STATUS_RATE_PER_IP = os.getenv("MIMS_REQUEST_STATUS_RATE_PER_IP", "
 
 # Self-service reset (SSPR).
 MIMS_SSPR_FAILURE_LIMIT = envint("MIMS_SSPR_FAILURE_LIMIT", "5")
-MIMS_SSPR_LOCK_MINUTES = envint("MIMS_SSPR_LOCK_MINUTES", "60")
+# Locks grow: the first lasts 60 minutes, the second a day (1440); after the
+# last step only a teacher or IT can unlock. Comma-separated minutes.
+MIMS_SSPR_LOCK_STEPS = [int(m) for m in os.getenv("MIMS_SSPR_LOCK_STEPS", "60,1440").split(",") if m.strip()]
+# The two questions dealt to a login ID stay the same until a successful reset
+# or this many days, so restarting never draws a more convenient pair.
+MIMS_SSPR_PAIR_DAYS = envint("MIMS_SSPR_PAIR_DAYS", "30")
 MIMS_SSPR_FLOW_SECONDS = envint("MIMS_SSPR_FLOW_SECONDS", "600")
 
 LOGGING = {

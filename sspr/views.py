@@ -41,8 +41,7 @@ def questions(request: HttpRequest) -> HttpResponse:
     if flow is None:
         return _start_again(request)
     if locks.is_reset_locked(flow.login_key):
-        flows.end(request.session)
-        return render(request, "sspr/locked.html", _flow_ctx("questions"))
+        return _locked(request, flow)
     form = AnswersForm(request, flows.questions(flow), request.POST or None)
     mismatch = False
     if request.method == "POST" and form.is_valid():
@@ -50,8 +49,7 @@ def questions(request: HttpRequest) -> HttpResponse:
         if outcome is flows.Outcome.VERIFIED:
             return redirect("sspr:password")
         if outcome is flows.Outcome.LOCKED:
-            flows.end(request.session)
-            return render(request, "sspr/locked.html", _flow_ctx("questions"))
+            return _locked(request, flow)
         form, mismatch = AnswersForm(request, flows.questions(flow)), True  # empty boxes, one message
     return render(request, "sspr/questions.html", _flow_ctx("questions", form=form, mismatch=mismatch))
 
@@ -79,6 +77,15 @@ def done(request: HttpRequest) -> HttpResponse:
     if not request.session.pop("sspr_done", False):
         return redirect("sspr:start")
     return render(request, "sspr/done.html")
+
+
+def _locked(request: HttpRequest, flow: flows.Flow) -> HttpResponse:
+    """The same page for a real and a made-up ID: how long, or "ask your teacher"."""
+    flows.end(request.session)
+    lock = locks.current_lock(flow.login_key)
+    minutes = locks.lock_minutes(lock.lock_count) if lock is not None and not lock.needs_teacher else None
+    hours = max(1, round(minutes / 60)) if minutes else None
+    return render(request, "sspr/locked.html", _flow_ctx("questions", hours=hours))
 
 
 def _start_again(request: HttpRequest) -> HttpResponse:

@@ -9,9 +9,10 @@ from django.test import Client, RequestFactory
 
 from accounts.models import AuditEvent
 from sspr import flows
-from sspr.models import ChallengeQuestion, ResetLock
+from sspr.models import ChallengeQuestion
 from sspr.questions import seed_questions
 from tests import factories
+from tests.sspr.helpers import reset_lock_of
 
 from .helpers import answers_for, give_answers
 
@@ -113,5 +114,5 @@ def test_parallel_wrong_answers_cannot_pass_the_limit(student):
         t.join()
     checked = AuditEvent.objects.filter(action="sspr.answers", outcome="failure").count()
     assert checked == 5
-    assert ResetLock.objects.get(login_key=student.user.username).failures == 5
+    assert reset_lock_of(student.user.username).get().failures == 5
     assert outcomes.count(flows.Outcome.WRONG) == 4
