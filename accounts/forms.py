@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth import forms as auth_forms
+from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,7 +25,7 @@ class LoginForm(forms.Form):
     )
     password = forms.CharField(
         label=gettext_lazy("Password"),
-        max_length=200,
+        max_length=settings.MIMS_PASSWORD_MAX_LENGTH,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
@@ -70,6 +72,11 @@ def _child_labels(form: forms.Form) -> None:
             form.fields[name].help_text = ""
     if "new_password1" in form.fields:
         form.fields["new_password1"].widget.attrs.update({"autocomplete": "new-password", "data-checklist": "on"})
+    if "old_password" in form.fields:
+        # The password now is checked against the same one maximum as at sign-in;
+        # new ones get the rule's own message (accounts.validators.LengthValidator).
+        form.fields["old_password"].max_length = settings.MIMS_PASSWORD_MAX_LENGTH
+        form.fields["old_password"].validators.append(MaxLengthValidator(settings.MIMS_PASSWORD_MAX_LENGTH))
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):

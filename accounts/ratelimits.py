@@ -70,3 +70,16 @@ def request_status_lookups_exceeded(request: HttpRequest) -> bool:
         request, group="helpdesk-status", key=_ip_key, rate=settings.MIMS_REQUEST_STATUS_RATE_PER_IP, method=ALL,
         increment=True,
     )  # fmt: skip
+
+
+def password_checks_exceeded(request: HttpRequest) -> bool:
+    """Live password-checklist look-ups per browser session (MIMS_PASSWORD_CHECK_RATE,
+    120 per 10 min): typing a password a few times over asks about 20 each."""
+
+    def session_key(group: str, request: HttpRequest) -> str:
+        return request.session.session_key or _ip_key(group, request)
+
+    return is_ratelimited(
+        request, group="password-check", key=session_key, rate=settings.MIMS_PASSWORD_CHECK_RATE, method=ALL,
+        increment=True,
+    )  # fmt: skip

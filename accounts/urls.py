@@ -8,4 +8,5 @@ urlpatterns = [
     path("logout/", views.logout, name="logout"),
     path("account/", views.account, name="account"),
     path("account/password/", views.password_change, name="password_change"),
+    path("account/password/check/", views.password_check, name="password_check"),
 ]

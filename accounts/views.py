@@ -1,27 +1,30 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
 from sspr.answers import answer_status, needs_own_answers
 from sspr.models import ChallengeAnswer
 
-from . import audit, notices
+from . import audit, notices, ratelimits
 from .forms import LoginForm, PasswordChangeForm, SetPasswordForm
 from .models import User
+from .validators import checklist, strength
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -82,6 +85,39 @@ def account(request: HttpRequest) -> HttpResponse:
         "answer_status": answer_status(user),
     }
     return render(request, "accounts/account.html", ctx)
+
+
+STRENGTH_LABELS = {
+    0: gettext_lazy("Not allowed yet"),
+    1: gettext_lazy("OK"),
+    2: gettext_lazy("Strong"),
+    3: gettext_lazy("Very strong"),
+}
+
+
+@sensitive_post_parameters("password")
+@sensitive_variables("password")
+@require_POST
+@never_cache
+def password_check(request: HttpRequest) -> HttpResponse:
+    """The live checklist asks here as the child types: the rule is the server's.
+
+    Only for someone choosing a new password: a signed-in user, or a child whose
+    answers were just accepted in a reset. "Not your password now" is not
+    checked here, so this cannot be used to test guesses of the current one.
+    """
+    from sspr import flows
+
+    user = request.user if request.user.is_authenticated else flows.verified_user(flows.current(request.session))
+    if user is None:
+        return JsonResponse({"error": "forbidden"}, status=403)
+    if ratelimits.password_checks_exceeded(request):
+        return JsonResponse({"error": "rate_limited"}, status=429)
+    password = request.POST.get("password", "")[: settings.MIMS_PASSWORD_MAX_LENGTH + 1]
+    items = checklist(password, user)
+    level = strength(password, items)
+    rules = [{"rule": i["rule"], "ok": i["ok"]} for i in items]
+    return JsonResponse({"items": rules, "strength": level, "label": STRENGTH_LABELS[level]})
 
 
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")

@@ -172,13 +172,19 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# The password rule, in one place (accounts/validators.py; the live checklist
+# is built from this list). No composition rules: any character, 8 or more.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "accounts.validators.MimsCharacterValidator"},
-    {"NAME": "accounts.validators.NameSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "accounts.validators.LengthValidator"},
+    {"NAME": "accounts.validators.ContextWordsValidator"},
+    {"NAME": "accounts.validators.BreachedPasswordValidator"},
     {"NAME": "accounts.validators.NotCurrentPasswordValidator"},
 ]
+MIMS_PASSWORD_MIN_LENGTH = envint("MIMS_PASSWORD_MIN_LENGTH", "8")
+# One maximum for every password box, the sign-in form included (ASVS 6.2.9: at least 64).
+MIMS_PASSWORD_MAX_LENGTH = envint("MIMS_PASSWORD_MAX_LENGTH", "128")
+if MIMS_PASSWORD_MAX_LENGTH < 64 or MIMS_PASSWORD_MIN_LENGTH < 8:
+    raise ImproperlyConfigured("MIMS_PASSWORD_MIN_LENGTH must be 8 or more and MIMS_PASSWORD_MAX_LENGTH 64 or more")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -274,6 +280,7 @@ AXES_SENSITIVE_PARAMETERS = ["password", "answer_1", "answer_2", "answer_3"]
 MIMS_LOGIN_RATE_PER_IP = os.getenv("MIMS_LOGIN_RATE_PER_IP", "200/10m")
 MIMS_LOGIN_FAILURE_RATE_PER_IP = os.getenv("MIMS_LOGIN_FAILURE_RATE_PER_IP", "60/10m")
 MIMS_SSPR_RATE_PER_IP = os.getenv("MIMS_SSPR_RATE_PER_IP", "60/10m")
+MIMS_PASSWORD_CHECK_RATE = os.getenv("MIMS_PASSWORD_CHECK_RATE", "120/10m")
 RATELIMIT_VIEW = "accounts.views.ratelimited"
 # Trust X-Forwarded-For only behind a known proxy (set NUM_PROXIES=1 there).
 MIMS_NUM_PROXIES = envint("MIMS_NUM_PROXIES", "0")
