@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and schools")
 
     def ready(self) -> None:
-        from . import audit  # noqa: F401  (connects the sign-in signal receivers)
+        from . import audit, sessions  # noqa: F401  (connect the sign-in signal receivers)

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import ratelimits
+from . import audit, ratelimits
 from .models import User
 from .usernames import normalise_login_id
 
@@ -51,6 +51,15 @@ class LoginForm(forms.Form):
                 code="rate_limited",
             )
         self.user = authenticate(self.request, username=username, password=password)
+        if self.user is not None and self.user.temporary_password_expired:
+            # Only someone who typed the right (old) temporary password sees this.
+            audit.record(self.request, "login.temporary_expired", actor=self.user, target=self.user.login_id,
+                         outcome="refused")  # fmt: skip
+            self.user = None
+            raise forms.ValidationError(
+                _("This temporary password is too old to use. Ask your form teacher for a new one."),
+                code="temporary_expired",
+            )
         if self.user is None:
             ratelimits.login_failures_exceeded(self.request, increment=True)
             # One message for a wrong password, an unknown ID and a disabled

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -61,6 +62,13 @@ class User(AbstractUser):
         help_text=_("Set when a temporary password is issued; cleared when the user picks their own."),
     )
 
+    temporary_password_expires = models.DateTimeField(
+        _("temporary password expires"),
+        null=True,
+        blank=True,
+        help_text=_("After this, the temporary password no longer signs in; a new one must be issued."),
+    )
+
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
 
@@ -83,9 +91,26 @@ class User(AbstractUser):
         """A school ICT admin: staff of one school (MOE IT are superusers)."""
         return self.is_staff and not self.is_superuser and hasattr(self, "teacher")
 
-    def set_temporary_password(self, raw_password: str) -> None:
+    def set_temporary_password(self, raw_password: str, *, days: int | None = None) -> None:
         self.set_password(raw_password)
         self.must_change_password = True
+        self.temporary_password_expires = temporary_password_expiry(days)
+
+    @property
+    def temporary_password_expired(self) -> bool:
+        return (
+            self.must_change_password
+            and self.temporary_password_expires is not None
+            and self.temporary_password_expires <= timezone.now()
+        )
+
+
+def temporary_password_expiry(days: int | None = None):  # noqa: ANN201
+    """When a temporary password issued now stops working: MIMS_TEMPORARY_PASSWORD_DAYS
+    for one given by a teacher or IT, or ``days`` (slips from the yearly reset)."""
+    from datetime import timedelta
+
+    return timezone.now() + timedelta(days=days if days is not None else settings.MIMS_TEMPORARY_PASSWORD_DAYS)
 
 
 class StudentQuerySet(models.QuerySet):
@@ -211,3 +236,26 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003
         raise PermissionDenied("Audit events cannot be deleted.")
+
+
+class UserSession(models.Model):
+    """One signed-in session, so a person can see theirs and end the others.
+
+    The session itself lives in Django's session store; this row names it
+    (device, address, when) and follows its key when Django rotates it.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created = models.DateTimeField(_("signed in"), auto_now_add=True)
+    last_seen = models.DateTimeField(_("last used"))
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("device"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created:%Y-%m-%d %H:%M}"

@@ -44,6 +44,14 @@ def password_changed(user: User, *, how: str) -> None:
         send("password-changed", [user.login_id], {"user": user, "how": how})
 
 
+def answers_changed(user: User) -> None:
+    """Tell a student their challenge questions changed: "If this wasn't you, tell your form teacher"."""
+    if not user.is_student:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        send("answers-changed", [user.login_id], {"user": user})
+
+
 def _form_teachers(user: User) -> list[str]:
     return [t.user.email for t in user.student.form_teachers()]
 

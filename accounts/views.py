@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from sspr.answers import answer_status, needs_own_answers
 from sspr.models import ChallengeAnswer
 
-from . import audit, notices, ratelimits
+from . import audit, notices, ratelimits, sessions
 from .forms import LoginForm, PasswordChangeForm, SetPasswordForm
 from .models import User
 from .validators import checklist, strength
@@ -134,12 +134,49 @@ def password_change(request: HttpRequest) -> HttpResponse:
         user.must_change_password = False
         user.save(update_fields=["password", "must_change_password"])
         update_session_auth_hash(request, user)  # keep this session; every other one ends
+        sessions.end_sessions(user, keep=request.session.session_key)
         audit.record(request, "password.change", actor=user, target=user.login_id)
         notices.password_changed(user, how="change")
         messages.success(request, _("Your new password is saved."))
         return redirect("sspr:setup" if needs_own_answers(user) else "account")
+    if form.has_error("old_password", "password_incorrect"):
+        audit.record(request, "reauth", actor=user, target=user.login_id, outcome="failure", where="password")
     return render(
         request, "accounts/password_change.html", {"form": form, "forced": user.must_change_password}
     )
 
 
+
+
+def signed_out(request: HttpRequest) -> HttpResponse:
+    """Where an idle or too-old session lands: say why, kindly."""
+    why = request.GET.get("why")
+    return render(
+        request, "accounts/signed_out.html",
+        {"why": why if why in ("idle", "max") else "", "student_minutes": settings.MIMS_IDLE_MINUTES_STUDENT,
+         "hours": settings.MIMS_SESSION_MAX_HOURS},
+    )  # fmt: skip
+
+
+@login_required
+@never_cache
+def session_list(request: HttpRequest) -> HttpResponse:
+    """Where and when this person is signed in; end one, or all the others."""
+    user = request.user
+    if request.method == "POST":
+        if request.POST.get("end") == "others":
+            ended = sessions.end_sessions(user, keep=request.session.session_key)
+        else:
+            try:
+                ended = sessions.end_session(user, int(request.POST.get("end", "")))
+            except ValueError:
+                ended = 0
+        audit.record(request, "session.ended", actor=user, target=user.login_id, ended=ended, by="self")
+        messages.success(request, _("Done: you are now signed out there."))
+        return redirect("sessions")
+    rows = [
+        {"pk": s.pk, "device": sessions.device(s.user_agent), "ip": s.ip, "created": s.created,
+         "last_seen": s.last_seen, "this": s.session_key == request.session.session_key}
+        for s in sessions.live_sessions(user)
+    ]  # fmt: skip
+    return render(request, "accounts/sessions.html", {"rows": rows, "others": sum(not r["this"] for r in rows)})

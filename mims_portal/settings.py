@@ -118,6 +118,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.sessions.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -194,8 +195,22 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(8 * 3600))
 # School laptops are shared: closing the browser signs the child out.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Sessions (accounts/sessions.py; docs/security.md "Sessions"): a session ends
+# after this long without use (children sooner than staff), and in any case this
+# long after sign-in; a new sign-in beyond the limit ends the least recently used.
+MIMS_IDLE_MINUTES_STUDENT = envint("MIMS_IDLE_MINUTES_STUDENT", "15")
+MIMS_IDLE_MINUTES_STAFF = envint("MIMS_IDLE_MINUTES_STAFF", "30")
+MIMS_SESSION_MAX_HOURS = envint("MIMS_SESSION_MAX_HOURS", "8")
+MIMS_MAX_SESSIONS = envint("MIMS_MAX_SESSIONS", "3")
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000")
+# Only where every subdomain of the portal's domain is served over HTTPS.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "false")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+if not DEBUG:
+    # __Host-: sent only over HTTPS, only to this host, path "/" (ASVS 3.3.1);
+    # a subdomain cannot plant or overwrite it. Plain HTTP runs keep the defaults.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -293,6 +308,12 @@ MIMS_NUM_PROXIES = envint("MIMS_NUM_PROXIES", "0")
 # but their limit also keeps reference codes (31^8) unguessable.
 MIMS_REQUEST_RATE_PER_IP = os.getenv("MIMS_REQUEST_RATE_PER_IP", "10/h")
 MIMS_REQUEST_STATUS_RATE_PER_IP = os.getenv("MIMS_REQUEST_STATUS_RATE_PER_IP", "30/10m")
+
+# Temporary passwords stop signing in after this many days: one a teacher or IT
+# gives (read aloud, used at once), and the slips of a batch (handed out over the
+# first weeks of the year). The child then asks for a new one.
+MIMS_TEMPORARY_PASSWORD_DAYS = envint("MIMS_TEMPORARY_PASSWORD_DAYS", "7")
+MIMS_SLIP_PASSWORD_DAYS = envint("MIMS_SLIP_PASSWORD_DAYS", "42")
 
 # Self-service reset (SSPR).
 MIMS_SSPR_FAILURE_LIMIT = envint("MIMS_SSPR_FAILURE_LIMIT", "5")

@@ -25,7 +25,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.http import HttpRequest
 
-from accounts import audit, lockouts, notices
+from accounts import audit, lockouts, notices, sessions
 from accounts.models import AuditEvent, User
 
 from . import locks
@@ -214,6 +214,7 @@ def finish(request: HttpRequest, user: AbstractBaseUser) -> None:
     end(request.session)
     locks.unlock_reset(user.username)
     lockouts.unlock_signin(user.username)
+    sessions.end_sessions(user)  # wherever else the account was open, it is closed now
     audit.record(request, "password.reset", target=user.login_id, school=user.student.school_id, channel="sspr")
     notices.password_changed(user, how="reset")
     if flow is not None and flow.after_failures:

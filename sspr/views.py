@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
-from accounts import audit
+from accounts import audit, notices, sessions
 from accounts.forms import SetPasswordForm
 
 from . import flows, locks
-from .answers import answer_status, needs_own_answers, set_answers
+from .answers import needs_own_answers, set_answers
 from .forms import AnswersForm, SetupForm, StartForm
 
 STEPS = ["start", "questions", "password"]
@@ -102,13 +102,16 @@ def setup(request: HttpRequest) -> HttpResponse:
     if not user.is_student:
         raise Http404
     required = needs_own_answers(user)
-    # Setting up for the first time right after sign-in needs no second password;
-    # changing answers that already work does, so a borrowed session can't take over.
-    ask_password = answer_status(user) != "none" and not required
-    form = SetupForm(user, request.POST or None, ask_password=ask_password)
+    # Always the password now (after a temporary one, the new one just chosen):
+    # a borrowed session must not plant answers for a lasting takeover.
+    form = SetupForm(user, request.POST or None, ask_password=True)
     if request.method == "POST" and form.is_valid():
         set_answers(user, form.pairs(), school_set=False)
-        audit.record(request, "answers.set", actor=user, target=user.login_id)
+        ended = sessions.end_sessions(user, keep=request.session.session_key)
+        audit.record(request, "answers.set", actor=user, target=user.login_id, other_sessions_ended=ended)
+        notices.answers_changed(user)
         messages.success(request, _("Your challenge questions are saved. You can now reset your password by yourself."))
         return redirect("account")
+    if form.has_error("current_password", "password_incorrect"):
+        audit.record(request, "reauth", actor=user, target=user.login_id, outcome="failure", where="answers")
     return render(request, "sspr/setup.html", {"form": form, "required": required})

@@ -299,10 +299,12 @@ class TestNoEnumeration:
 @pytest.mark.django_db
 def test_no_answer_or_password_is_stored_or_logged_in_plain_text(client, student, caplog, argon2):
     caplog.set_level("DEBUG")
+    student.user.set_password(factories.PASSWORD)  # under Argon2, which is now the only hasher
+    student.user.save()
     client.force_login(student.user)
     client.post("/sspr/setup/", {
         "question_1": 1, "answer_1": "Sparkle Pony", "question_2": 2, "answer_2": "Mak Tok", "question_3": 3,
-        "answer_3": "Kaya Toast",
+        "answer_3": "Kaya Toast", "current_password": factories.PASSWORD,
     })
     client.logout()
     start(client, student.user.username)
