@@ -194,7 +194,8 @@ class TestCookies:
         code = (
             "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='mims_portal.settings'; "
             "from django.conf import settings as s; "
-            "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_INCLUDE_SUBDOMAINS)"
+            "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, "
+            "s.SECURE_HSTS_INCLUDE_SUBDOMAINS)"
         )
         env = {"DEBUG": "0", "SECRET_KEY": "x" * 50, "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1", "PATH": "/usr/bin"}
         out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
