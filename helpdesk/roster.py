@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from accounts.lockouts import locked_usernames
 from accounts.models import SchoolClass, Student
 from sspr.answers import ANSWERS_NEEDED
+from sspr.cards import resets_left
 from sspr.models import ChallengeAnswer, ResetLock
 
 
@@ -24,6 +25,12 @@ class Row:
     reset_locked: bool
     last_login: datetime | None
     open_requests: int
+    card_resets_left: int | None = None  # a card's unspent words, in resets; None without a card
+
+    @property
+    def card_low(self) -> bool:
+        """One reset or none left on the card: time to reprint it."""
+        return self.card_resets_left is not None and self.card_resets_left <= 1
 
     @property
     def locked(self) -> bool:
@@ -37,7 +44,11 @@ def student_rows(students: list[Student]) -> list[Row]:
         row["user_id"]: row
         for row in ChallengeAnswer.objects.filter(user_id__in=user_ids)
         .values("user_id")
-        .annotate(n=Count("id"), school_n=Count("id", filter=Q(school_set=True)))
+        .annotate(
+            n=Count("id"),
+            school_n=Count("id", filter=Q(school_set=True)),
+            card_unspent=Count("id", filter=Q(school_set=True, spent_at__isnull=True)),
+        )
     }
     signin_locked = locked_usernames(usernames)
     reset_locked = set(ResetLock.objects.locked().filter(user_id__in=user_ids).values_list("user_id", flat=True))
@@ -57,6 +68,7 @@ def student_rows(students: list[Student]) -> list[Row]:
                 reset_locked=s.user_id in reset_locked,
                 last_login=s.user.last_login,
                 open_requests=open_requests[s.pk],
+                card_resets_left=_card_resets_left(answers.get(s.user_id)),
             )
         )
     return rows
@@ -67,6 +79,12 @@ def _answer_status(counts: dict | None) -> str:
     if counts is None or counts["n"] < ANSWERS_NEEDED:
         return "none"
     return "school" if counts["school_n"] else "own"
+
+
+def _card_resets_left(counts: dict | None) -> int | None:
+    if counts is None or not counts["school_n"]:
+        return None
+    return resets_left(counts["card_unspent"])
 
 
 def class_rows(school_class: SchoolClass) -> list[Row]:

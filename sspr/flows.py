@@ -24,6 +24,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from accounts import audit, lockouts, notices, sessions
 from accounts.models import AuditEvent, User
@@ -74,13 +75,17 @@ def _reset_user(login_key: str) -> User | None:
     never asked, for a real child or a made-up ID alike.
     """
     user = User.objects.filter(username=login_key, is_active=True, student__isnull=False).first()
-    if user is None or _active_answers(user).count() < ANSWERS_NEEDED:
+    if user is None:
         return None
-    return user
+    usable = list(_active_answers(user).values_list("school_set", flat=True))
+    # Own answers: all three. A card: enough unspent words for one more reset.
+    needed = ANSWERS_ASKED if any(usable) else ANSWERS_NEEDED
+    return user if len(usable) >= needed else None
 
 
 def _active_answers(user: User):  # noqa: ANN202
-    return ChallengeAnswer.objects.filter(user=user, question__is_active=True)
+    """Answers to active questions that are not spent card words."""
+    return ChallengeAnswer.objects.filter(user=user, question__is_active=True, spent_at__isnull=True)
 
 
 # About two in five children (Primary 2–3 of Primary 2–6) reset with a card, so
@@ -212,6 +217,11 @@ def finish(request: HttpRequest, user: AbstractBaseUser) -> None:
     (and the form teachers, if wrong answers came before)."""
     flow = current(request.session)
     end(request.session)
+    if flow is not None:
+        # Card words are one-time codes: the two used in this reset are spent.
+        ChallengeAnswer.objects.filter(user=user, question_id__in=flow.question_ids, school_set=True).update(
+            spent_at=timezone.now()
+        )
     locks.unlock_reset(user.username)
     lockouts.unlock_signin(user.username)
     sessions.end_sessions(user)  # wherever else the account was open, it is closed now

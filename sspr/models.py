@@ -33,6 +33,8 @@ class ChallengeAnswer(models.Model):
     answer_hash = models.CharField(max_length=200)
     school_set = models.BooleanField(_("set by school"), default=False)
     created = models.DateTimeField(default=timezone.now)
+    # A card's words are one-time codes: used in a reset, they are spent.
+    spent_at = models.DateTimeField(_("used in a reset"), null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
