@@ -124,6 +124,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
     "accounts.middleware.RequiredSetupMiddleware",
+    "accounts.middleware.DeniedAccessAuditMiddleware",
     # django-axes must come last.
     "axes.middleware.AxesMiddleware",
 ]
