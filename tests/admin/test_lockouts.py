@@ -107,3 +107,17 @@ class TestStaffGroups:
         assert not any(p.startswith("auth.") or "auditevent" in p and not p.endswith("view_auditevent") for p in ict)
         teacher = {p.codename for p in Group.objects.get(name="Form teacher").permissions.all()}
         assert {"view_student", "view_schoolclass"} <= teacher  # other apps add their own
+
+
+@pytest.mark.django_db
+def test_moe_it_sees_and_lifts_a_made_up_ids_reset_lock_by_its_key_only(client, moe_it):
+    from sspr.locks import key_of
+
+    _reset_lock("guessed_child_name")
+    client.force_login(moe_it)
+    body = client.get(reverse(PAGE)).content.decode()
+    key = key_of("guessed_child_name")
+    assert key in body and "guessed_child_name" not in body  # the typed ID is not stored
+    client.post(reverse(UNLOCK), {"kind": "reset", "key": key})
+    assert not reset_lock_of("guessed_child_name").exists()
+    assert AuditEvent.objects.get(action="lockout.unlocked").details == {"kind": "reset", "records": 1}
