@@ -105,3 +105,14 @@ def unlock_reset(login_key: str) -> int:
 def unlock_reset_by_key(key: str) -> int:
     """MOE IT lifting a lock on an ID that is no account (they see only its key)."""
     return ResetLock.objects.filter(key=key, user__isnull=True).delete()[0]
+
+
+def prune() -> int:
+    """Forget rows that hold nothing: the pair's period is over, and no lock stands or is
+    growing (a grown lock count is kept until a success or a teacher's unlock)."""
+    now = timezone.now()
+    return (
+        ResetLock.objects.filter(dealt_until__lt=now, needs_teacher=False, lock_count=0, failures=0)
+        .exclude(locked_until__gt=now)
+        .delete()[0]
+    )

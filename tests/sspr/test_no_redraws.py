@@ -171,3 +171,18 @@ class TestTeachersTold:
         c.post("/sspr/questions/", answers_for(c, ready))
         c.post("/sspr/password/", {"new_password1": "rainbow42go", "new_password2": "rainbow42go"})
         assert [m.to for m in mail.outbox] == [[student.user.login_id]]
+
+
+@pytest.mark.django_db
+def test_the_daily_prune_forgets_only_rows_that_hold_nothing(student, ready):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    start(Client(), "made_up_one")  # pair dealt, nothing else
+    lock_out("made_up_two")  # locked
+    ResetLock.objects.update(dealt_until=timezone.now() - timedelta(seconds=1))
+    out = StringIO()
+    call_command("prune_reset_state", stdout=out)
+    assert "Deleted 1 " in out.getvalue()
+    assert not reset_lock_of("made_up_one").exists() and reset_lock_of("made_up_two").exists()
