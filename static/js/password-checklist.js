@@ -18,6 +18,8 @@
     var label = strength && strength.querySelector("[data-strength-label]");
     var timer = null;
     var asked = 0;
+    var inFlight = null;
+    var submitted = false;
 
     function tick(item, ok) {
       item.classList.toggle("ok", ok);
@@ -48,11 +50,14 @@
         Array.prototype.forEach.call(list.querySelectorAll("[data-rule]"), function (item) { tick(item, false); });
         return;
       }
+      if (submitted) { return; }
       var body = new FormData();
       body.append("password", input.value);
+      inFlight = window.AbortController ? new AbortController() : null;
       fetch(box.getAttribute("data-check-url"), {
         method: "POST", body: body, credentials: "same-origin",
-        headers: {"X-CSRFToken": token ? token.value : ""}
+        headers: {"X-CSRFToken": token ? token.value : ""},
+        signal: inFlight ? inFlight.signal : undefined
       }).then(function (r) { return r.ok ? r.json() : null; })
         .then(function (result) { if (result && mine === asked) { show(result); } })
         .catch(function () { /* the server checks again on saving */ });
@@ -64,6 +69,14 @@
       timer = setTimeout(check, 250);
     });
     if (other) { other.addEventListener("input", matchUpdate); }
+    // Once the form is sent, the server checks it: no late look-up after that.
+    if (form) {
+      form.addEventListener("submit", function () {
+        submitted = true;
+        clearTimeout(timer);
+        if (inFlight) { inFlight.abort(); }
+      });
+    }
     matchUpdate();
     if (input.value) { check(); }
   });
