@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited as _is_ratelimited
 
+from accounts.client_address import client_address
+
 from . import audit
-from .audit import client_ip
 
 # What a child sees when their computer's address is over a limit.
 TOO_MANY_TRIES = gettext_lazy("Too many tries from this computer. Please wait a few minutes and try again.")
@@ -24,13 +25,13 @@ def is_ratelimited(request: HttpRequest, *, group: str, **kwargs) -> bool:  # no
     """django-ratelimit's check, leaving a trace in the audit log when it blocks:
     one event per limit and address a minute, so a flood cannot flood the log."""
     limited = _is_ratelimited(request, group=group, **kwargs)
-    if limited and cache.add(f"mims-ratelimit-audited:{group}:{client_ip(request)}", 1, 60):
+    if limited and cache.add(f"mims-ratelimit-audited:{group}:{client_address(request)}", 1, 60):
         audit.record(request, "ratelimited", outcome="refused", group=group, path=request.path[:200])
     return limited
 
 
 def _ip_key(group: str, request: HttpRequest) -> str:
-    return client_ip(request) or "unknown"
+    return client_address(request) or "unknown"
 
 
 def login_attempts_exceeded(request: HttpRequest) -> bool:

@@ -32,7 +32,7 @@ class LengthValidator:
 
     code = "length"
 
-    def validate(self, password: str, user=None) -> None:  # noqa: ANN001
+    def validate(self, password: str, user=None) -> None:
         low, high = settings.MIMS_PASSWORD_MIN_LENGTH, settings.MIMS_PASSWORD_MAX_LENGTH
         if len(password) < low:
             raise ValidationError(
@@ -62,7 +62,7 @@ class BreachedPasswordValidator:
 
     code = "common"
 
-    def validate(self, password: str, user=None) -> None:  # noqa: ANN001
+    def validate(self, password: str, user=None) -> None:
         if password.lower().strip() in _breached():
             raise ValidationError(
                 _("Many people use this password, so it is easy to guess. Pick another one."),
@@ -77,7 +77,7 @@ class BreachedPasswordValidator:
 PORTAL_WORDS = ("mims", "moe", "student", "students", "school", "primary", "password")
 
 
-def context_words(user=None) -> list[str]:  # noqa: ANN001
+def context_words(user=None) -> list[str]:
     """The child's names and login ID, the school's name and code, the portal's words and the year."""
     words = [*PORTAL_WORDS, str(timezone.localdate().year)]
     words += re.split(r"[^\w]+", settings.MIMS_USERNAME_DOMAIN.lower())
@@ -104,7 +104,7 @@ class ContextWordsValidator:
 
     code = "context"
 
-    def validate(self, password: str, user=None) -> None:  # noqa: ANN001
+    def validate(self, password: str, user=None) -> None:
         rest = password.lower()
         for word in context_words(user):
             rest = rest.replace(word, "")
@@ -122,7 +122,7 @@ class NotCurrentPasswordValidator:
     # No ``code``: not in the live checklist, which must not become a way to
     # test guesses of the password now (and would cost an Argon2 check a key).
 
-    def validate(self, password: str, user=None) -> None:  # noqa: ANN001
+    def validate(self, password: str, user=None) -> None:
         if user is not None and user.pk and user.has_usable_password() and user.check_password(password):
             raise ValidationError(_("Pick a password you have not used now."), code="password_unchanged")
 
@@ -130,7 +130,7 @@ class NotCurrentPasswordValidator:
         return _("is not the password you have now")
 
 
-def checklist(password: str | None = None, user=None) -> list[dict]:  # noqa: ANN001
+def checklist(password: str | None = None, user=None) -> list[dict]:
     """The rule as the checklist shows it: one item per validator, with ``ok``
     when a password is given. Only validators with a ``code`` are listed."""
     items = []

@@ -11,16 +11,16 @@ from django.db.models import Count, Q
 
 from accounts.lockouts import locked_usernames
 from accounts.models import SchoolClass, Student
-from sspr.answers import ANSWERS_NEEDED
-from sspr.cards import resets_left
-from sspr.models import ChallengeAnswer, ResetLock
+from sspr.answers import OWN_ANSWER_LEVELS
+from sspr.cards import CARD_LEVELS, resets_left
+from sspr.models import AnswerStatus, ChallengeAnswer, ResetLock
 
 
 @dataclass
 class Row:
     student: Student
     login_id: str
-    answers: str  # "own", "school" or "none", as sspr.answers.answer_status
+    answers: AnswerStatus
     signin_locked: bool
     reset_locked: bool
     last_login: datetime | None
@@ -36,20 +36,29 @@ class Row:
     def locked(self) -> bool:
         return self.signin_locked or self.reset_locked
 
+    @property
+    def next_step(self) -> str | None:
+        """For a child who is not set up: "card" (Primary 2–3 need a new card)
+        or "setup" (Primary 4–6 are asked at their next sign-in)."""
+        if self.answers != AnswerStatus.NONE:
+            return None
+        if self.student.level in CARD_LEVELS:
+            return "card"
+        return "setup" if self.student.level in OWN_ANSWER_LEVELS else None
+
 
 def student_rows(students: list[Student]) -> list[Row]:
     user_ids = [s.user_id for s in students]
     usernames = [s.user.username for s in students]
-    answers = {
-        row["user_id"]: row
-        for row in ChallengeAnswer.objects.filter(user_id__in=user_ids)
+    answers = ChallengeAnswer.objects.filter(user_id__in=user_ids).status_by_user()
+    # A card's unspent words (one-time codes), for "running low"; no row: no card.
+    card_words = dict(
+        ChallengeAnswer.objects.filter(user_id__in=user_ids, school_set=True)
+        .order_by()
         .values("user_id")
-        .annotate(
-            n=Count("id"),
-            school_n=Count("id", filter=Q(school_set=True)),
-            card_unspent=Count("id", filter=Q(school_set=True, spent_at__isnull=True)),
-        )
-    }
+        .annotate(unspent=Count("pk", filter=Q(spent_at__isnull=True, question__is_active=True)))
+        .values_list("user_id", "unspent")
+    )
     signin_locked = locked_usernames(usernames)
     reset_locked = set(ResetLock.objects.locked().filter(user_id__in=user_ids).values_list("user_id", flat=True))
     from .models import ResetRequest
@@ -63,28 +72,15 @@ def student_rows(students: list[Student]) -> list[Row]:
             Row(
                 student=s,
                 login_id=s.user.login_id,
-                answers=_answer_status(answers.get(s.user_id)),
+                answers=answers.get(s.user_id, AnswerStatus.NONE),
                 signin_locked=s.user.username in signin_locked,
                 reset_locked=s.user_id in reset_locked,
                 last_login=s.user.last_login,
                 open_requests=open_requests[s.pk],
-                card_resets_left=_card_resets_left(answers.get(s.user_id)),
+                card_resets_left=resets_left(card_words[s.user_id]) if s.user_id in card_words else None,
             )
         )
     return rows
-
-
-def _answer_status(counts: dict | None) -> str:
-    # The same rule as sspr.answers.answer_status, from counts for the whole class.
-    if counts is None or counts["n"] < ANSWERS_NEEDED:
-        return "none"
-    return "school" if counts["school_n"] else "own"
-
-
-def _card_resets_left(counts: dict | None) -> int | None:
-    if counts is None or not counts["school_n"]:
-        return None
-    return resets_left(counts["card_unspent"])
 
 
 def class_rows(school_class: SchoolClass) -> list[Row]:

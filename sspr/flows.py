@@ -30,8 +30,8 @@ from accounts import audit, lockouts, notices, sessions
 from accounts.models import AuditEvent, User
 
 from . import locks
-from .answers import ANSWERS_ASKED, ANSWERS_NEEDED, check_answer
-from .models import ChallengeAnswer, ChallengeQuestion, ResetLock
+from .answers import ANSWERS_ASKED, check_answer
+from .models import ANSWERS_NEEDED, AnswerStatus, ChallengeAnswer, ChallengeQuestion, ResetLock
 
 SESSION_KEY = "sspr_flow"
 
@@ -69,23 +69,16 @@ def end(session: SessionBase) -> None:
 
 
 def _reset_user(login_key: str) -> User | None:
-    """The student who may reset with answers, or None (unknown, staff, no answers).
+    """The student who may reset with answers, or None (unknown, staff, not set up).
 
-    Only answers to active questions count: a question IT has switched off is
-    never asked, for a real child or a made-up ID alike.
+    Only usable answers count (``ChallengeAnswer.objects.usable``): a question
+    IT has switched off is never asked, for a real child or a made-up ID alike.
     """
     user = User.objects.filter(username=login_key, is_active=True, student__isnull=False).first()
-    if user is None:
+    # Usable: switched-on questions, card words not yet spent (a card needs two left).
+    if user is None or user.challenge_answers.status() == AnswerStatus.NONE:
         return None
-    usable = list(_active_answers(user).values_list("school_set", flat=True))
-    # Own answers: all three. A card: enough unspent words for one more reset.
-    needed = ANSWERS_ASKED if any(usable) else ANSWERS_NEEDED
-    return user if len(usable) >= needed else None
-
-
-def _active_answers(user: User):  # noqa: ANN202
-    """Answers to active questions that are not spent card words."""
-    return ChallengeAnswer.objects.filter(user=user, question__is_active=True, spent_at__isnull=True)
+    return user
 
 
 # About two in five children (Primary 2–3 of Primary 2–6) reset with a card, so
@@ -121,7 +114,7 @@ def start(request: HttpRequest, login_key: str) -> Flow:
     """
     user = _reset_user(login_key)
     if user is not None:
-        pool = list(_active_answers(user).values_list("question_id", flat=True))
+        pool = list(user.challenge_answers.usable().values_list("question_id", flat=True))
     else:
         pool = _decoy_question_ids(login_key)
     target = audit.typed_id(login_key)
@@ -183,7 +176,8 @@ def verify(request: HttpRequest, flow: Flow, typed: list[str]) -> Outcome:
             return Outcome.LOCKED
         stored = {}
         if user is not None:
-            stored = {a.question_id: a for a in _active_answers(user).filter(question_id__in=flow.question_ids)}
+            asked = user.challenge_answers.usable().filter(question_id__in=flow.question_ids)
+            stored = {a.question_id: a for a in asked}
         # A question deleted mid-flow leaves fewer boxes than questions: a failure, not a crash.
         pairs = zip(flow.question_ids, typed, strict=False)
         results = [check_answer(stored.get(qid), answer) for qid, answer in pairs]

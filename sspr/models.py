@@ -2,8 +2,29 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Case, Count, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Student
+
+# A child sets up three answers; a reset asks two of them.
+ANSWERS_NEEDED = 3
+ANSWERS_ASKED = 2
+
+
+class ChallengeQuestionQuerySet(models.QuerySet):
+    def set_up_students(self) -> models.QuerySet[Student]:
+        """Children who can reset now and answered one of these questions: the
+        ones who could no longer reset if these questions were switched off."""
+        answered = ChallengeAnswer.objects.usable().filter(question__in=self).values("user_id")
+        set_up = (
+            ChallengeAnswer.objects.filter(user_id__in=answered)
+            .statuses()
+            .exclude(status=AnswerStatus.NONE)
+            .values("user_id")
+        )
+        return Student.objects.filter(user_id__in=set_up, user__is_active=True)
 
 
 class ChallengeQuestion(models.Model):
@@ -16,6 +37,8 @@ class ChallengeQuestion(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    objects = ChallengeQuestionQuerySet.as_manager()
+
     class Meta:
         ordering = ["order", "id"]
         verbose_name = _("challenge question")
@@ -23,6 +46,58 @@ class ChallengeQuestion(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class AnswerStatus(models.TextChoices):
+    """What a child can reset with: their own answers, a school card, or nothing."""
+
+    OWN = "own", _("own answers")
+    SCHOOL = "school", _("set by school (card)")
+    NONE = "none", _("none")
+
+
+class ChallengeAnswerQuerySet(models.QuerySet):
+    """The one definition of "set up": every page, report and flow asks this.
+
+    Only answers to questions still switched on count, because only those are
+    ever asked: a child who answered a question IT has since switched off has
+    fewer than three usable answers and is not set up.
+    """
+
+    def usable(self) -> ChallengeAnswerQuerySet:
+        # A card's words are one-time codes: once used in a reset they are spent.
+        return self.filter(question__is_active=True, spent_at__isnull=True)
+
+    def statuses(self) -> ChallengeAnswerQuerySet:
+        """One row per user, ``{"user_id", "status"}``, in one GROUP BY query.
+
+        Three usable answers, none set by the school, is "own"; a card (answers
+        set by the school) with unspent words for one more reset (two) is
+        "school"; anything less is "none".
+        """
+        return (
+            self.usable()
+            .order_by()
+            .values("user_id")
+            .annotate(n=Count("pk"), from_school=Count("pk", filter=Q(school_set=True)))
+            .annotate(
+                status=Case(
+                    When(from_school__gt=0, n__gte=ANSWERS_ASKED, then=Value(AnswerStatus.SCHOOL)),
+                    When(from_school=0, n__gte=ANSWERS_NEEDED, then=Value(AnswerStatus.OWN)),
+                    default=Value(AnswerStatus.NONE),
+                    output_field=models.CharField(),
+                )
+            )
+        )
+
+    def status_by_user(self) -> dict[int, AnswerStatus]:
+        """Statuses of the users these answers belong to; a user without any is missing (none)."""
+        return {row["user_id"]: AnswerStatus(row["status"]) for row in self.statuses()}
+
+    def status(self) -> AnswerStatus:
+        """The status of one user's answers: ``user.challenge_answers.status()``."""
+        rows = list(self.statuses())  # not .first(): ordering by pk would split the groups
+        return AnswerStatus(rows[0]["status"]) if rows else AnswerStatus.NONE
 
 
 class ChallengeAnswer(models.Model):
@@ -35,6 +110,8 @@ class ChallengeAnswer(models.Model):
     created = models.DateTimeField(default=timezone.now)
     # A card's words are one-time codes: used in a reset, they are spent.
     spent_at = models.DateTimeField(_("used in a reset"), null=True, blank=True)
+
+    objects = ChallengeAnswerQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]

@@ -20,7 +20,7 @@ def _fast_and_clean(settings):
 
 @pytest.fixture
 def argon2(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["accounts.hashers.MimsArgon2PasswordHasher"]
 
 
 @pytest.fixture

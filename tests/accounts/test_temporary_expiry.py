@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, User
 from accounts.passwords import issue_temporary_password
-from accounts.slips import PreparedSlips, store
+from batches.slips import PreparedSlips, store
 from tests import factories
 
 

@@ -64,7 +64,7 @@ class TestLockoutsPage:
         assert not AccessAttempt.objects.filter(username=self.student.user.username).exists()
         event = AuditEvent.objects.get(action="lockout.unlocked")
         assert event.target == self.student.login_id and event.school_id == self.student.school_id
-        assert event.details == {"kind": "signin", "records": 1}
+        assert event.details == {"removed": 1, "kind": "signin", "channel": "it"}
         client.post(reverse(UNLOCK), {"kind": "reset", "key": self.p2_student.user.username})
         assert not reset_lock_of(self.p2_student.user.username).exists()
 
@@ -120,4 +120,4 @@ def test_moe_it_sees_and_lifts_a_made_up_ids_reset_lock_by_its_key_only(client, 
     assert key in body and "guessed_child_name" not in body  # the typed ID is not stored
     client.post(reverse(UNLOCK), {"kind": "reset", "key": key})
     assert not reset_lock_of("guessed_child_name").exists()
-    assert AuditEvent.objects.get(action="lockout.unlocked").details == {"kind": "reset", "records": 1}
+    assert AuditEvent.objects.get(action="lockout.unlocked").details == {"removed": 1, "kind": "reset", "channel": "it"}

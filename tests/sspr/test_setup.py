@@ -1,7 +1,7 @@
 import pytest
 
 from accounts.models import AuditEvent
-from sspr.answers import answer_status, normalise_answer
+from sspr.answers import normalise_answer
 from sspr.models import ChallengeAnswer, ChallengeQuestion
 from tests import factories
 
@@ -43,10 +43,10 @@ class TestFirstSignIn:
         r = client.get("/sspr/setup/")
         assert b"Before you go on" in r.content and b"current_password" in r.content
         r = client.post("/sspr/setup/", form(qids[:3]))  # even the first time: the password now
-        assert r.status_code == 200 and answer_status(student.user) == "none"
+        assert r.status_code == 200 and student.user.challenge_answers.status() == "none"
         r = client.post("/sspr/setup/", form(qids[:3], current_password=factories.PASSWORD))
         assert r["Location"] == "/account/"
-        assert answer_status(student.user) == "own"
+        assert student.user.challenge_answers.status() == "own"
         page = client.get("/account/").content.decode()
         for q in ChallengeQuestion.objects.filter(pk__in=qids[:3]):
             assert q.text in page
@@ -63,9 +63,9 @@ class TestFirstSignIn:
         r = client.get("/account/")
         assert r.status_code == 200 and b"card in your student handbook" in r.content
         r = client.post("/sspr/setup/", form(qids[:3]))  # no password: refused
-        assert r.status_code == 200 and answer_status(p2_student.user) == "school"
+        assert r.status_code == 200 and p2_student.user.challenge_answers.status() == "school"
         r = client.post("/sspr/setup/", form(qids[:3], current_password=factories.PASSWORD))
-        assert r["Location"] == "/account/" and answer_status(p2_student.user) == "own"
+        assert r["Location"] == "/account/" and p2_student.user.challenge_answers.status() == "own"
 
     def test_changing_own_answers_asks_for_the_password_again(self, client, student, qids):
         give_answers(student.user)
@@ -155,7 +155,7 @@ class TestRecoveryDataNeedsThePassword:
         client.force_login(student.user)
         r = client.post("/sspr/setup/", form(qids[:3]))
         assert r.status_code == 200 and b"This field is required" in r.content
-        assert answer_status(student.user) == "none"
+        assert student.user.challenge_answers.status() == "none"
 
     def test_after_a_temporary_password_the_new_one_just_chosen_is_asked(self, client, student, qids):
         student.user.set_temporary_password("bamo-tize-47")

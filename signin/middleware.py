@@ -23,7 +23,7 @@ class RequiredSetupMiddleware:
         return self.get_response(request)
 
     @staticmethod
-    def _required_step(user) -> str | None:  # noqa: ANN001
+    def _required_step(user) -> str | None:
         from sspr.answers import needs_own_answers
 
         if user.must_change_password:
@@ -51,7 +51,7 @@ class DeniedAccessAuditMiddleware:
             and user is not None
             and user.is_authenticated
         ):
-            from . import audit
+            from accounts import audit
 
             audit.record(
                 request, "access.denied", target=request.path[:200], outcome="refused",

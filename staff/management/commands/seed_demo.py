@@ -10,8 +10,6 @@ login IDs follow the same rules as a school's.
 
 from __future__ import annotations
 
-import importlib.util
-
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -25,6 +23,7 @@ from accounts.demo_names import DEMO_SCHOOLS, ICT_ADMIN_NAMES, TEACHER_NAMES
 from accounts.models import School, SchoolClass, Student, Teacher, User
 from accounts.validators import NotCurrentPasswordValidator
 from sspr.answers import clear_answers
+from sspr.questions import seed_questions
 
 # Passes every password validator: 14 characters, small letters and digits,
 # no part of any demo name or username.
@@ -160,9 +159,4 @@ class Command(BaseCommand):
         return p5, p2
 
     def _questions(self) -> int:
-        if importlib.util.find_spec("sspr.questions") is None:
-            return 0
-        from sspr import questions
-
-        seed = getattr(questions, "seed_questions", None)
-        return seed() if seed is not None else 0
+        return seed_questions()

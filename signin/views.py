@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,13 +18,12 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
-from sspr.answers import answer_status, needs_own_answers
-from sspr.models import ChallengeAnswer
-
-from . import audit, notices, ratelimits, sessions
-from .forms import LoginForm, PasswordChangeForm, SetPasswordForm
-from .models import User
-from .validators import checklist, strength
+from accounts import audit, notices, ratelimits, sessions
+from accounts.forms import LoginForm, PasswordChangeForm, SetPasswordForm
+from accounts.models import User
+from accounts.validators import checklist, strength
+from sspr import flows
+from sspr.answers import needs_own_answers
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -38,10 +37,7 @@ def _landing_page(user: User) -> str:
         return reverse("account")
     if user.is_staff or user.is_superuser:
         return reverse("admin:index")
-    try:
-        return reverse("teacher:home")
-    except NoReverseMatch:
-        return reverse("account")
+    return reverse("teacher:home")
 
 
 @sensitive_post_parameters("password")
@@ -78,11 +74,11 @@ def account(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_student:
         return redirect(_landing_page(user))
-    answers = ChallengeAnswer.objects.filter(user=user).select_related("question")
+    answers = user.challenge_answers.usable().select_related("question")
     ctx = {
         "student": user.student,
         "questions": [a.question for a in answers],
-        "answer_status": answer_status(user),
+        "answer_status": user.challenge_answers.status(),
     }
     return render(request, "accounts/account.html", ctx)
 
@@ -106,7 +102,6 @@ def password_check(request: HttpRequest) -> HttpResponse:
     answers were just accepted in a reset. "Not your password now" is not
     checked here, so this cannot be used to test guesses of the current one.
     """
-    from sspr import flows
 
     user = request.user if request.user.is_authenticated else flows.verified_user(flows.current(request.session))
     if user is None:

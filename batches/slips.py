@@ -15,9 +15,9 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from . import audit
-from .models import Student, User, temporary_password_expiry
-from .passwords import generate_temporary_password
+from accounts import audit
+from accounts.models import Student, User, temporary_password_expiry
+from accounts.passwords import generate_temporary_password
 
 # The sign-in steps printed on every slip: plain words for a child and parent.
 STEPS = (
