@@ -9,9 +9,10 @@ Strength: a reset asks two of the card's questions, and the two answers are
 different words from the list, so a guess has ``1 / (n × (n − 1))`` chance:
 over 20 bits with n ≥ 1,024 words (the list has more; a test checks it).
 
-One-time codes: a card carries CARD_WORDS words (one per card question, six
-with the shipped bank), two are used per reset and then spent (refused ever
-after), so a card lasts three resets; the form teacher's class page shows
+One-time codes: a card carries a word for each card question (six with the
+shipped bank, at most CARD_WORDS); two are used per reset and then spent
+(refused ever after). A child is set up while three unspent words are left,
+so a six-word card lasts two resets; the form teacher's class page shows
 whose card is running low, to reprint from the cards page.
 """
 
@@ -35,7 +36,7 @@ from .answers import normalise_answer
 from .models import ANSWERS_NEEDED, ChallengeAnswer, ChallengeQuestion
 
 CARD_LEVELS = (2, 3)
-CARD_WORDS = 6  # at most: as many as there are active card questions
+CARD_WORDS = 8  # at most: as many as there are active card questions (six shipped)
 WORDLIST_PATH = Path(__file__).with_name("wordlist.txt")
 _random = secrets.SystemRandom()
 
@@ -107,10 +108,11 @@ def draw_card(questions: list[ChallengeQuestion]) -> tuple[list[ChallengeQuestio
 
 
 def resets_left(unspent: int) -> int:
-    """How many more resets a card's unspent words allow (two a reset)."""
+    """How many more resets a card's unspent words allow: each spends two, and a
+    reset needs three unspent to deal from (the one "set up" rule)."""
     from .answers import ANSWERS_ASKED
 
-    return unspent // ANSWERS_ASKED
+    return max(0, (unspent - ANSWERS_NEEDED + ANSWERS_ASKED) // ANSWERS_ASKED)
 
 
 def prepare(students: list[Student], hash_many: Any) -> PreparedCards:

@@ -71,9 +71,9 @@ class ChallengeAnswerQuerySet(models.QuerySet):
     def statuses(self) -> ChallengeAnswerQuerySet:
         """One row per user, ``{"user_id", "status"}``, in one GROUP BY query.
 
-        Three usable answers, none set by the school, is "own"; a card (answers
-        set by the school) with unspent words for one more reset (two) is
-        "school"; anything less is "none".
+        Three usable answers, none set by the school, is "own"; three with any
+        set by the school is "school" (a card); fewer is "none". A card's words
+        spent in a reset are not usable, so a six-word card lasts two resets.
         """
         return (
             self.usable()
@@ -82,9 +82,9 @@ class ChallengeAnswerQuerySet(models.QuerySet):
             .annotate(n=Count("pk"), from_school=Count("pk", filter=Q(school_set=True)))
             .annotate(
                 status=Case(
-                    When(from_school__gt=0, n__gte=ANSWERS_ASKED, then=Value(AnswerStatus.SCHOOL)),
-                    When(from_school=0, n__gte=ANSWERS_NEEDED, then=Value(AnswerStatus.OWN)),
-                    default=Value(AnswerStatus.NONE),
+                    When(n__lt=ANSWERS_NEEDED, then=Value(AnswerStatus.NONE)),
+                    When(from_school__gt=0, then=Value(AnswerStatus.SCHOOL)),
+                    default=Value(AnswerStatus.OWN),
                     output_field=models.CharField(),
                 )
             )
