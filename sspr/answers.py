@@ -14,8 +14,9 @@ from django.db import transaction
 
 from accounts.models import User
 
-from .models import ANSWERS_ASKED, AnswerStatus, ChallengeAnswer, ChallengeQuestion  # noqa: F401 (ANSWERS_ASKED re-exported)
+from .models import AnswerStatus, ChallengeAnswer, ChallengeQuestion
 
+ANSWERS_ASKED = 2
 ANSWER_MIN, ANSWER_MAX = 3, 40
 # Primary 4–6 set up answers of their own; Primary 2–3 get cards (cards.CARD_LEVELS).
 OWN_ANSWER_LEVELS = (4, 5, 6)

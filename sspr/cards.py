@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import audit
 from accounts.models import Student, User
 
-from .answers import normalise_answer
+from .answers import ANSWERS_ASKED, normalise_answer
 from .models import ANSWERS_NEEDED, ChallengeAnswer, ChallengeQuestion
 
 CARD_LEVELS = (2, 3)
@@ -110,7 +110,6 @@ def draw_card(questions: list[ChallengeQuestion]) -> tuple[list[ChallengeQuestio
 def resets_left(unspent: int) -> int:
     """How many more resets a card's unspent words allow: each spends two, and a
     reset needs three unspent to deal from (the one "set up" rule)."""
-    from .answers import ANSWERS_ASKED
 
     return max(0, (unspent - ANSWERS_NEEDED + ANSWERS_ASKED) // ANSWERS_ASKED)
 

@@ -10,7 +10,6 @@ from accounts.models import Student
 
 # A child sets up three answers; a reset asks two of them.
 ANSWERS_NEEDED = 3
-ANSWERS_ASKED = 2
 
 
 class ChallengeQuestionQuerySet(models.QuerySet):
