@@ -130,7 +130,7 @@ class User(AbstractUser):
         )
 
 
-def temporary_password_expiry(days: int | None = None):  # noqa: ANN201
+def temporary_password_expiry(days: int | None = None):
     """When a temporary password issued now stops working: MIMS_TEMPORARY_PASSWORD_DAYS
     for one given by a teacher or IT, or ``days`` (slips from the yearly reset)."""
     from datetime import timedelta

@@ -21,7 +21,7 @@ from . import audit
 TOO_MANY_TRIES = gettext_lazy("Too many tries from this computer. Please wait a few minutes and try again.")
 
 
-def is_ratelimited(request: HttpRequest, *, group: str, **kwargs) -> bool:  # noqa: ANN003
+def is_ratelimited(request: HttpRequest, *, group: str, **kwargs) -> bool:
     """django-ratelimit's check, leaving a trace in the audit log when it blocks:
     one event per limit and address a minute, so a flood cannot flood the log."""
     limited = _is_ratelimited(request, group=group, **kwargs)
