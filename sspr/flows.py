@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from accounts import audit, lockouts, notices, sessions
 from accounts.models import AuditEvent, User
+from accounts.tasks import sspr_locked_notice
 
 from . import locks
 from .answers import ANSWERS_ASKED, check_answer
@@ -135,17 +136,18 @@ def start(request: HttpRequest, login_key: str) -> Flow:
     if abandoned:
         audit.record(request, "sspr.abandoned", target=target, school=school, outcome=AuditEvent.Outcome.FAILURE)
     if just_locked:
-        _locked(request, user, target, school, lock)
+        _locked(request, login_key, target, school, lock)
     return flow
 
 
-def _locked(request: HttpRequest, user: User | None, target: str, school: int | None, lock: ResetLock) -> None:
+def _locked(request: HttpRequest, login_key: str, target: str, school: int | None, lock: ResetLock) -> None:
     audit.record(
         request, "sspr.locked", target=target, school=school, outcome=AuditEvent.Outcome.REFUSED,
         lock_count=lock.lock_count, needs_teacher=lock.needs_teacher,
     )  # fmt: skip
-    if user is not None:
-        notices.sspr_locked(user, minutes=locks.lock_minutes(lock.lock_count))
+    # Queued for a made-up ID too (the task finds nobody to tell): the step
+    # that locks takes the same time, and never waits for the mail server.
+    sspr_locked_notice.enqueue(login_key, locks.lock_minutes(lock.lock_count))
 
 
 def questions(flow: Flow) -> list[ChallengeQuestion]:
@@ -196,7 +198,7 @@ def verify(request: HttpRequest, flow: Flow, typed: list[str]) -> Outcome:
     audit.record(request, "sspr.answers", target=target, school=school, outcome=AuditEvent.Outcome.FAILURE)
     if not just_locked:
         return Outcome.WRONG
-    _locked(request, user, target, school, lock)
+    _locked(request, flow.login_key, target, school, lock)
     return Outcome.LOCKED
 
 

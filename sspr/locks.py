@@ -107,12 +107,15 @@ def unlock_reset_by_key(key: str) -> int:
     return ResetLock.objects.filter(key=key, user__isnull=True).delete()[0]
 
 
-def prune() -> int:
-    """Forget rows that hold nothing: the pair's period is over, and no lock stands or is
-    growing (a grown lock count is kept until a success or a teacher's unlock)."""
+def prune_stale() -> int:
+    """Forget rows that hold nothing (``manage.py prune_locks``): untouched for the
+    first lock's length, no lock standing or grown (a grown lock count is kept
+    until a success or a teacher's unlock), and no dealt pair still kept."""
     now = timezone.now()
+    cutoff = now - timedelta(minutes=settings.MIMS_SSPR_LOCK_STEPS[0] if settings.MIMS_SSPR_LOCK_STEPS else 60)
     return (
-        ResetLock.objects.filter(dealt_until__lt=now, needs_teacher=False, lock_count=0, failures=0)
+        ResetLock.objects.filter(updated__lt=cutoff, needs_teacher=False, lock_count=0)
         .exclude(locked_until__gt=now)
+        .exclude(dealt_until__gt=now)
         .delete()[0]
     )

@@ -104,7 +104,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     required = needs_own_answers(user)
     # Always the password now (after a temporary one, the new one just chosen):
     # a borrowed session must not plant answers for a lasting takeover.
-    form = SetupForm(user, request.POST or None, ask_password=True)
+    form = SetupForm(user, request.POST or None, ask_password=True, request=request)
     if request.method == "POST" and form.is_valid():
         set_answers(user, form.pairs(), school_set=False)
         ended = sessions.end_sessions(user, keep=request.session.session_key)

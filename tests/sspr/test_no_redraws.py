@@ -181,8 +181,10 @@ def test_the_daily_prune_forgets_only_rows_that_hold_nothing(student, ready):
 
     start(Client(), "made_up_one")  # pair dealt, nothing else
     lock_out("made_up_two")  # locked
-    ResetLock.objects.update(dealt_until=timezone.now() - timedelta(seconds=1))
+    ResetLock.objects.update(
+        dealt_until=timezone.now() - timedelta(seconds=1), updated=timezone.now() - timedelta(hours=2)
+    )
     out = StringIO()
-    call_command("prune_reset_state", stdout=out)
-    assert "Deleted 1 " in out.getvalue()
+    call_command("prune_locks", stdout=out)
+    assert "and 1 self-service reset lock rows" in out.getvalue()
     assert not reset_lock_of("made_up_one").exists() and reset_lock_of("made_up_two").exists()

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_student_search_indexes'),
+        ('accounts', '0005_school_networks'),
     ]
 
     operations = [
