@@ -136,8 +136,6 @@ def password_change(request: HttpRequest) -> HttpResponse:
         notices.password_changed(user, how="change")
         messages.success(request, _("Your new password is saved."))
         return redirect("sspr:setup" if needs_own_answers(user) else "account")
-    if form.has_error("old_password", "password_incorrect"):
-        audit.record(request, "reauth", actor=user, target=user.login_id, outcome="failure", where="password")
     return render(
         request, "accounts/password_change.html", {"form": form, "forced": user.must_change_password}
     )

@@ -112,6 +112,4 @@ def setup(request: HttpRequest) -> HttpResponse:
         notices.answers_changed(user)
         messages.success(request, _("Your challenge questions are saved. You can now reset your password by yourself."))
         return redirect("account")
-    if form.has_error("current_password", "password_incorrect"):
-        audit.record(request, "reauth", actor=user, target=user.login_id, outcome="failure", where="answers")
     return render(request, "sspr/setup.html", {"form": form, "required": required})

@@ -43,9 +43,8 @@ class TestTraces:
         client.force_login(student.user)
         client.post("/account/password/", {"old_password": "not-it-at-all", "new_password1": "kite river lamp",
                                            "new_password2": "kite river lamp"})  # fmt: skip
-        event = AuditEvent.objects.get(action="reauth")
-        assert event.outcome == "failure" and event.details == {"where": "password"}
-        assert "not-it-at-all" not in str(event.details)
+        event = AuditEvent.objects.get(action="password.recheck")
+        assert event.outcome == "failure" and "not-it-at-all" not in str(event.details)
 
     def test_an_ordinary_page_leaves_no_denied_trace(self, client, student):
         give_answers(student.user)

@@ -186,4 +186,4 @@ class TestRecoveryDataNeedsThePassword:
     def test_a_wrong_password_is_audited(self, client, student, qids):
         client.force_login(student.user)
         client.post("/sspr/setup/", form(qids[:3], current_password="not-it-at-all"))
-        assert AuditEvent.objects.filter(action="reauth", outcome="failure").count() == 1
+        assert AuditEvent.objects.filter(action="password.recheck", outcome="failure").count() == 1
