@@ -18,14 +18,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from accounts.lockouts import lock_key
 from accounts.models import User
 
 from .models import ResetLock
 
 
 def key_of(login_key: str) -> str:
-    """The row key for a normalised login ID: HMAC-SHA256 under SECRET_KEY."""
-    return salted_hmac("mims.sspr.reset-lock", login_key, algorithm="sha256").hexdigest()
+    """The row key for a typed login ID: HMAC-SHA256 under SECRET_KEY of its lock key
+    (``accounts.lockouts.lock_key``: the username, or already a keyed hash)."""
+    return salted_hmac("mims.sspr.reset-lock", lock_key(login_key), algorithm="sha256").hexdigest()
 
 
 def is_reset_locked(login_key: str) -> bool:

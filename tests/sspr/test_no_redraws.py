@@ -34,7 +34,9 @@ def expire_lock(login_id):
 
 
 @pytest.fixture
-def ready(student, form_teacher):
+def ready(student, form_teacher, settings):
+    # Lock notices go through the task queue: run them at once here.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     form_teacher.user.email = "ms.tan@school.edu.sg"
     form_teacher.user.save()
     return give_answers(student.user)
