@@ -7,7 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and schools")
 
     def ready(self) -> None:
-        from . import audit  # noqa: F401  (connects the sign-in signal receivers)
+        from . import audit, sessions  # noqa: F401  (connect the sign-in signal receivers)
         from .networks import check_environment
 
         check_environment()  # a mistyped MIMS_SCHOOL_NETWORKS stops the start, not a sign-in

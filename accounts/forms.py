@@ -3,12 +3,14 @@ from __future__ import annotations
 import time
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
+from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import lockouts, ratelimits
+from . import audit, lockouts, ratelimits
 from .models import User
 from .usernames import normalise_login_id
 
@@ -24,7 +26,7 @@ class LoginForm(forms.Form):
     )
     password = forms.CharField(
         label=gettext_lazy("Password"),
-        max_length=200,
+        max_length=settings.MIMS_PASSWORD_MAX_LENGTH,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
@@ -48,6 +50,15 @@ class LoginForm(forms.Form):
         if delay := ratelimits.spray_delay(self.request):
             time.sleep(delay)
         self.user = lockouts.check_password(self.request, username, password)
+        if self.user is not None and self.user.temporary_password_expired:
+            # Only someone who typed the right (old) temporary password sees this.
+            audit.record(self.request, "login.temporary_expired", actor=self.user, target=self.user.login_id,
+                         outcome="refused")  # fmt: skip
+            self.user = None
+            raise forms.ValidationError(
+                _("This temporary password is too old to use. Ask your form teacher for a new one."),
+                code="temporary_expired",
+            )
         if self.user is None:
             key = lockouts.lock_key_from_request(self.request, {"username": username})
             ratelimits.count_failed_id(self.request, key)
@@ -70,6 +81,11 @@ def _child_labels(form: forms.Form) -> None:
             form.fields[name].help_text = ""
     if "new_password1" in form.fields:
         form.fields["new_password1"].widget.attrs.update({"autocomplete": "new-password", "data-checklist": "on"})
+    if "old_password" in form.fields:
+        # The password now is checked against the same one maximum as at sign-in;
+        # new ones get the rule's own message (accounts.validators.LengthValidator).
+        form.fields["old_password"].max_length = settings.MIMS_PASSWORD_MAX_LENGTH
+        form.fields["old_password"].validators.append(MaxLengthValidator(settings.MIMS_PASSWORD_MAX_LENGTH))
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):

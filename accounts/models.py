@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import scope
@@ -102,6 +103,13 @@ class User(AbstractUser):
         help_text=_("The language the user last signed in with; their e-mails are written in it."),
     )
 
+    temporary_password_expires = models.DateTimeField(
+        _("temporary password expires"),
+        null=True,
+        blank=True,
+        help_text=_("After this, the temporary password no longer signs in; a new one must be issued."),
+    )
+
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
 
@@ -129,9 +137,26 @@ class User(AbstractUser):
             self.language = code
             User.objects.filter(pk=self.pk).update(language=code)
 
-    def set_temporary_password(self, raw_password: str) -> None:
+    def set_temporary_password(self, raw_password: str, *, days: int | None = None) -> None:
         self.set_password(raw_password)
         self.must_change_password = True
+        self.temporary_password_expires = temporary_password_expiry(days)
+
+    @property
+    def temporary_password_expired(self) -> bool:
+        return (
+            self.must_change_password
+            and self.temporary_password_expires is not None
+            and self.temporary_password_expires <= timezone.now()
+        )
+
+
+def temporary_password_expiry(days: int | None = None):
+    """When a temporary password issued now stops working: MIMS_TEMPORARY_PASSWORD_DAYS
+    for one given by a teacher or IT, or ``days`` (slips from the yearly reset)."""
+    from datetime import timedelta
+
+    return timezone.now() + timedelta(days=days if days is not None else settings.MIMS_TEMPORARY_PASSWORD_DAYS)
 
 
 class StudentQuerySet(models.QuerySet):
@@ -317,3 +342,26 @@ class UndeliveredNotice(models.Model):
     def __str__(self) -> str:
         return f"{self.notice} {self.about} {self.reason}"
 
+
+
+class UserSession(models.Model):
+    """One signed-in session, so a person can see theirs and end the others.
+
+    The session itself lives in Django's session store; this row names it
+    (device, address, when) and follows its key when Django rotates it.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created = models.DateTimeField(_("signed in"), auto_now_add=True)
+    last_seen = models.DateTimeField(_("last used"))
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("device"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created:%Y-%m-%d %H:%M}"

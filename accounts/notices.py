@@ -137,8 +137,19 @@ def answers_changed(user: User, *, how: str) -> None:
         )  # fmt: skip
 
 
-def sspr_locked(user: User) -> None:
-    """Tell the child's form teachers that someone failed self-service reset 5 times."""
-    student = user.student
-    teachers = [t.user for t in student.form_teachers() if t.user.is_active]
-    notify("sspr-locked", teachers, school_id=student.school_id, about=user.login_id, refs={"student": student})
+def _form_teachers(user: User) -> list[User]:
+    return [t.user for t in user.student.form_teachers() if t.user.is_active]
+
+
+def sspr_locked(user: User, *, minutes: int | None) -> None:
+    """Tell the child's form teachers that self-service reset just locked
+    (for ``minutes``, or until they unlock it when None)."""
+    hours = round(minutes / 60) if minutes else 0
+    notify("sspr-locked", _form_teachers(user), school_id=user.student.school_id, about=user.login_id,
+           refs={"student": user.student}, hours=hours)
+
+
+def sspr_reset_after_failures(user: User) -> None:
+    """Tell the child's form teachers a reset succeeded after wrong answers."""
+    notify("sspr-recovered", _form_teachers(user), school_id=user.student.school_id, about=user.login_id,
+           refs={"student": user.student})

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 
 from accounts.revocation import revoke_sign_ins
 
-from . import audit, notices
+from . import audit, notices, sessions
 from .models import User
 
 # No 0/O, 1/l/I: easy to read aloud and to type on a school laptop.
@@ -51,7 +51,8 @@ def issue_temporary_password(
     """
     password = generate_temporary_password()
     user.set_temporary_password(password)
-    user.save(update_fields=["password", "must_change_password"])
+    user.save(update_fields=["password", "must_change_password", "temporary_password_expires"])
+    sessions.end_sessions(user)
     # The child's school, not the actor's: MOE IT belong to none, and the
     # school's reports and ICT admin must still see the event.
     school = audit.school_of(user) or audit.school_of(actor)

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 from django_ratelimit import ALL
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import is_ratelimited as _is_ratelimited
 
 from accounts.client_address import client_address
 
@@ -25,6 +25,15 @@ from . import audit, networks
 
 # What a child sees when their computer's address is over a limit.
 TOO_MANY_TRIES = gettext_lazy("Too many tries from this computer. Please wait a few minutes and try again.")
+
+
+def is_ratelimited(request: HttpRequest, *, group: str, **kwargs) -> bool:
+    """django-ratelimit's check, leaving a trace in the audit log when it blocks:
+    one event per limit and address a minute, so a flood cannot flood the log."""
+    limited = _is_ratelimited(request, group=group, **kwargs)
+    if limited and cache.add(f"mims-ratelimit-audited:{group}:{client_address(request)}", 1, 60):
+        audit.record(request, "ratelimited", outcome="refused", group=group, path=request.path[:200])
+    return limited
 
 
 def _ip_key(group: str, request: HttpRequest) -> str:
@@ -156,5 +165,18 @@ def request_status_lookups_exceeded(request: HttpRequest) -> bool:
     checking again, and it keeps 8-character codes (31^8) unguessable."""
     return is_ratelimited(
         request, group="helpdesk-status", key=_ip_key, rate=settings.MIMS_REQUEST_STATUS_RATE_PER_IP, method=ALL,
+        increment=True,
+    )  # fmt: skip
+
+
+def password_checks_exceeded(request: HttpRequest) -> bool:
+    """Live password-checklist look-ups per browser session (MIMS_PASSWORD_CHECK_RATE,
+    120 per 10 min): typing a password a few times over asks about 20 each."""
+
+    def session_key(group: str, request: HttpRequest) -> str:
+        return request.session.session_key or _ip_key(group, request)
+
+    return is_ratelimited(
+        request, group="password-check", key=session_key, rate=settings.MIMS_PASSWORD_CHECK_RATE, method=ALL,
         increment=True,
     )  # fmt: skip

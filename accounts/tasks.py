@@ -7,7 +7,7 @@ from django.tasks import task
 
 
 @task()
-def sspr_locked_notice(login_key: str) -> bool:
+def sspr_locked_notice(login_key: str, minutes: int | None = None) -> bool:
     """Tell the form teachers of the child with this lock key, if there is one.
 
     Queued for real and made-up IDs alike, so the step that locks takes the same
@@ -19,7 +19,7 @@ def sspr_locked_notice(login_key: str) -> bool:
     user = User.objects.filter(username=login_key, student__isnull=False).select_related("student").first()
     if user is None:
         return False
-    notices.sspr_locked(user)
+    notices.sspr_locked(user, minutes=minutes)
     return True
 
 

@@ -151,10 +151,18 @@ def draw_card(sheet: Sheet, item: dict[str, Any]) -> None:
     left_w = CARD_W - 2 * PAD - QR_SIZE - 2 * mm
     sheet.text(x + PAD, top - 67, _("Your secret words"), 9, left_w, bold=True)
     line_y = top - 67
-    for question, answer in zip(item["questions"], item["answers"], strict=True):
-        sheet.text(x + PAD, line_y - 13, question, 8, left_w)
-        sheet.text(x + PAD + 3 * mm, line_y - 26, answer, 12, left_w - 3 * mm, bold=True)
-        line_y -= 26
+    pairs = list(zip(item["questions"], item["answers"], strict=True))
+    if len(pairs) <= 3:
+        for question, answer in pairs:
+            sheet.text(x + PAD, line_y - 13, question, 8, left_w)
+            sheet.text(x + PAD + 3 * mm, line_y - 26, answer, 12, left_w - 3 * mm, bold=True)
+            line_y -= 26
+    else:  # a card of one-time words: one line each, the word on the right
+        word_w = 20 * mm
+        for question, answer in pairs:
+            sheet.text(x + PAD, line_y - 12, question, 7, left_w - word_w)
+            sheet.text(x + PAD + left_w - word_w + 1 * mm, line_y - 12, answer, 10, word_w - 1 * mm, bold=True)
+            line_y -= 13
     address = _("Sign in at %(address)s") % {"address": settings.SITE_ROOT}
     sheet.text(x + PAD, y + PAD + 10, address, 7.5, CARD_W - 2 * PAD)
     sheet.text(x + PAD, y + PAD, _("Keep this card safe at home. Do not show it to friends."), 7.5, CARD_W - 2 * PAD)

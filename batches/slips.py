@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts import audit, notices
-from accounts.models import Student, User
+from accounts.models import Student, User, temporary_password_expiry
 from accounts.passwords import generate_temporary_password
 from accounts.revocation import revoke_sign_ins
 
@@ -69,10 +70,12 @@ def prepare(students: list[Student], hash_many: Any) -> PreparedSlips:
 
 def store(prepared: PreparedSlips, *, actor: User, batch_id: int, channel: str) -> None:
     """Set the new passwords (inside the caller's transaction)."""
+    expires = temporary_password_expiry(settings.MIMS_SLIP_PASSWORD_DAYS)
     for user, password_hash in zip(prepared.users, prepared.hashes, strict=True):
         user.password = password_hash
         user.must_change_password = True
-    User.objects.bulk_update(prepared.users, ["password", "must_change_password"])
+        user.temporary_password_expires = expires
+    User.objects.bulk_update(prepared.users, ["password", "must_change_password", "temporary_password_expires"])
     for user in prepared.users:
         revoke_sign_ins(user, "password_reset", actor=actor)
         audit.record(

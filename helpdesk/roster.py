@@ -7,12 +7,12 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.utils import timezone
+from django.db.models import Count, Q
 
 from accounts.lockouts import locked_usernames
 from accounts.models import SchoolClass, Student
 from sspr.answers import OWN_ANSWER_LEVELS
-from sspr.cards import CARD_LEVELS
+from sspr.cards import CARD_LEVELS, resets_left
 from sspr.models import AnswerStatus, ChallengeAnswer, ResetLock
 
 
@@ -25,6 +25,12 @@ class Row:
     reset_locked: bool
     last_login: datetime | None
     open_requests: int
+    card_resets_left: int | None = None  # a card's unspent words, in resets; None without a card
+
+    @property
+    def card_low(self) -> bool:
+        """One reset or none left on the card: time to reprint it."""
+        return self.card_resets_left is not None and self.card_resets_left <= 1
 
     @property
     def locked(self) -> bool:
@@ -45,13 +51,16 @@ def student_rows(students: list[Student]) -> list[Row]:
     user_ids = [s.user_id for s in students]
     usernames = [s.user.username for s in students]
     answers = ChallengeAnswer.objects.filter(user_id__in=user_ids).status_by_user()
-    signin_locked = locked_usernames(usernames)
-    # ResetLock keys are typed login IDs normalised to the username.
-    reset_locked = set(
-        ResetLock.objects.filter(login_key__in=usernames, locked_until__gt=timezone.now()).values_list(
-            "login_key", flat=True
-        )
+    # A card's unspent words (one-time codes), for "running low"; no row: no card.
+    card_words = dict(
+        ChallengeAnswer.objects.filter(user_id__in=user_ids, school_set=True)
+        .order_by()
+        .values("user_id")
+        .annotate(unspent=Count("pk", filter=Q(spent_at__isnull=True, question__is_active=True)))
+        .values_list("user_id", "unspent")
     )
+    signin_locked = locked_usernames(usernames)
+    reset_locked = set(ResetLock.objects.locked().filter(user_id__in=user_ids).values_list("user_id", flat=True))
     from .models import ResetRequest
 
     open_requests = Counter(
@@ -65,9 +74,10 @@ def student_rows(students: list[Student]) -> list[Row]:
                 login_id=s.user.login_id,
                 answers=answers.get(s.user_id, AnswerStatus.NONE),
                 signin_locked=s.user.username in signin_locked,
-                reset_locked=s.user.username in reset_locked,
+                reset_locked=s.user_id in reset_locked,
                 last_login=s.user.last_login,
                 open_requests=open_requests[s.pk],
+                card_resets_left=resets_left(card_words[s.user_id]) if s.user_id in card_words else None,
             )
         )
     return rows

@@ -182,6 +182,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.sessions.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -191,6 +192,7 @@ MIDDLEWARE = [
     "django_ratelimit.middleware.RatelimitMiddleware",
     "sso.middleware.ResumeAppSignInMiddleware",
     "signin.middleware.RequiredSetupMiddleware",
+    "signin.middleware.DeniedAccessAuditMiddleware",
     # django-axes must come last.
     "axes.middleware.AxesMiddleware",
 ]
@@ -243,13 +245,19 @@ PASSWORD_HASHERS = [
     # Client secrets of school apps only (never the default; see sso/hashers.py).
     "sso.hashers.ClientSecretHasher",
 ]
+# The password rule, in one place (accounts/validators.py; the live checklist
+# is built from this list). No composition rules: any character, 8 or more.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "accounts.validators.MimsCharacterValidator"},
-    {"NAME": "accounts.validators.NameSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "accounts.validators.LengthValidator"},
+    {"NAME": "accounts.validators.ContextWordsValidator"},
+    {"NAME": "accounts.validators.BreachedPasswordValidator"},
     {"NAME": "accounts.validators.NotCurrentPasswordValidator"},
 ]
+MIMS_PASSWORD_MIN_LENGTH = envint("MIMS_PASSWORD_MIN_LENGTH", "8")
+# One maximum for every password box, the sign-in form included (ASVS 6.2.9: at least 64).
+MIMS_PASSWORD_MAX_LENGTH = envint("MIMS_PASSWORD_MAX_LENGTH", "128")
+if MIMS_PASSWORD_MAX_LENGTH < 64 or MIMS_PASSWORD_MIN_LENGTH < 8:
+    raise ImproperlyConfigured("MIMS_PASSWORD_MIN_LENGTH must be 8 or more and MIMS_PASSWORD_MAX_LENGTH 64 or more")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -259,6 +267,13 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(8 * 3600))
 # School laptops are shared: closing the browser signs the child out.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Sessions (accounts/sessions.py; docs/security.md "Sessions"): a session ends
+# after this long without use (children sooner than staff), and in any case this
+# long after sign-in; a new sign-in beyond the limit ends the least recently used.
+MIMS_IDLE_MINUTES_STUDENT = envint("MIMS_IDLE_MINUTES_STUDENT", "15")
+MIMS_IDLE_MINUTES_STAFF = envint("MIMS_IDLE_MINUTES_STAFF", "30")
+MIMS_SESSION_MAX_HOURS = envint("MIMS_SESSION_MAX_HOURS", "8")
+MIMS_MAX_SESSIONS = envint("MIMS_MAX_SESSIONS", "3")
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000")
 # The portal's host name and everything under it is HTTPS only; "preload" lets
 # browsers know before the first visit (once the domain is submitted).
@@ -269,6 +284,13 @@ SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", str(not DEBUG))
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", str(not DEBUG))
 SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^metrics$"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+if not DEBUG:
+    # __Host-: sent only over HTTPS, only to this host, path "/" (ASVS 3.3.1);
+    # a subdomain cannot plant or overwrite it. Plain HTTP runs keep the defaults.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_NAME = "__Host-language"
+    LANGUAGE_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -363,6 +385,7 @@ AXES_SENSITIVE_PARAMETERS = [
 # A class of 40 behind one school address signs in well within these.
 MIMS_LOGIN_RATE_PER_IP = os.getenv("MIMS_LOGIN_RATE_PER_IP", "200/10m")
 MIMS_SSPR_RATE_PER_IP = os.getenv("MIMS_SSPR_RATE_PER_IP", "60/10m")
+MIMS_PASSWORD_CHECK_RATE = os.getenv("MIMS_PASSWORD_CHECK_RATE", "120/10m")
 RATELIMIT_VIEW = "signin.views.ratelimited"
 # Any key="ip" limit uses the same client address as everything else.
 RATELIMIT_IP_META_KEY = "accounts.client_address.client_address"
@@ -390,9 +413,20 @@ MIMS_SPRAY_MAX_DELAY = float(os.getenv("MIMS_SPRAY_MAX_DELAY", "8"))
 MIMS_REQUEST_RATE_PER_IP = os.getenv("MIMS_REQUEST_RATE_PER_IP", "10/h")
 MIMS_REQUEST_STATUS_RATE_PER_IP = os.getenv("MIMS_REQUEST_STATUS_RATE_PER_IP", "30/10m")
 
+# Temporary passwords stop signing in after this many days: one a teacher or IT
+# gives (read aloud, used at once), and the slips of a batch (handed out over the
+# first weeks of the year). The child then asks for a new one.
+MIMS_TEMPORARY_PASSWORD_DAYS = envint("MIMS_TEMPORARY_PASSWORD_DAYS", "7")
+MIMS_SLIP_PASSWORD_DAYS = envint("MIMS_SLIP_PASSWORD_DAYS", "42")
+
 # Self-service reset (SSPR).
 MIMS_SSPR_FAILURE_LIMIT = envint("MIMS_SSPR_FAILURE_LIMIT", "5")
-MIMS_SSPR_LOCK_MINUTES = envint("MIMS_SSPR_LOCK_MINUTES", "60")
+# Locks grow: the first lasts 60 minutes, the second a day (1440); after the
+# last step only a teacher or IT can unlock. Comma-separated minutes.
+MIMS_SSPR_LOCK_STEPS = [int(m) for m in os.getenv("MIMS_SSPR_LOCK_STEPS", "60,1440").split(",") if m.strip()]
+# The two questions dealt to a login ID stay the same until a successful reset
+# or this many days, so restarting never draws a more convenient pair.
+MIMS_SSPR_PAIR_DAYS = envint("MIMS_SSPR_PAIR_DAYS", "30")
 MIMS_SSPR_FLOW_SECONDS = envint("MIMS_SSPR_FLOW_SECONDS", "600")
 
 LOGGING = {

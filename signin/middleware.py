@@ -17,7 +17,7 @@ class RequiredSetupMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and (target := self._required_step(user)):
-            allowed = {target, reverse("logout"), reverse("set_language")}
+            allowed = {target, reverse("logout"), reverse("set_language"), reverse("password_check")}
             if request.path not in allowed and not request.path.startswith("/static/"):
                 return redirect(target)
         return self.get_response(request)
@@ -31,3 +31,30 @@ class RequiredSetupMiddleware:
         if needs_own_answers(user):
             return reverse("sspr:setup")
         return None
+
+
+class DeniedAccessAuditMiddleware:
+    """Staff pages answering 403 or 404 to a signed-in person leave a trace:
+    someone probing another school's children or pages they may not use."""
+
+    WATCHED = ("/admin/", "/teacher/", "/batches/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            response.status_code in (403, 404)
+            and request.path.startswith(self.WATCHED)
+            and user is not None
+            and user.is_authenticated
+        ):
+            from accounts import audit
+
+            audit.record(
+                request, "access.denied", target=request.path[:200], outcome="refused",
+                status=response.status_code, method=request.method,
+            )  # fmt: skip
+        return response

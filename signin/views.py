@@ -1,26 +1,30 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
-from accounts import audit, notices
+from accounts import audit, notices, ratelimits, sessions
 from accounts.forms import LoginForm, PasswordChangeForm, SetPasswordForm
 from accounts.models import User
 from accounts.revocation import revoke_sign_ins
+from accounts.validators import checklist, strength
+from sspr import flows
 from sspr.answers import needs_own_answers
 
 
@@ -83,6 +87,38 @@ def account(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/account.html", ctx)
 
 
+STRENGTH_LABELS = {
+    0: gettext_lazy("Not allowed yet"),
+    1: gettext_lazy("OK"),
+    2: gettext_lazy("Strong"),
+    3: gettext_lazy("Very strong"),
+}
+
+
+@sensitive_post_parameters("password")
+@sensitive_variables("password")
+@require_POST
+@never_cache
+def password_check(request: HttpRequest) -> HttpResponse:
+    """The live checklist asks here as the child types: the rule is the server's.
+
+    Only for someone choosing a new password: a signed-in user, or a child whose
+    answers were just accepted in a reset. "Not your password now" is not
+    checked here, so this cannot be used to test guesses of the current one.
+    """
+
+    user = request.user if request.user.is_authenticated else flows.verified_user(flows.current(request.session))
+    if user is None:
+        return JsonResponse({"error": "forbidden"}, status=403)
+    if ratelimits.password_checks_exceeded(request):
+        return JsonResponse({"error": "rate_limited"}, status=429)
+    password = request.POST.get("password", "")[: settings.MIMS_PASSWORD_MAX_LENGTH + 1]
+    items = checklist(password, user)
+    level = strength(password, items)
+    rules = [{"rule": i["rule"], "ok": i["ok"]} for i in items]
+    return JsonResponse({"items": rules, "strength": level, "label": STRENGTH_LABELS[level]})
+
+
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
 @login_required
 @never_cache
@@ -99,6 +135,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         user.must_change_password = False
         user.save(update_fields=["password", "must_change_password"])
         update_session_auth_hash(request, user)  # keep this session; every other one ends
+        sessions.end_sessions(user, keep=request.session.session_key)
         audit.record(request, "password.change", actor=user, target=user.login_id)
         revoke_sign_ins(user, "password_change", request=request)
         notices.password_changed(user, how="change")
@@ -109,3 +146,37 @@ def password_change(request: HttpRequest) -> HttpResponse:
     )
 
 
+
+
+def signed_out(request: HttpRequest) -> HttpResponse:
+    """Where an idle or too-old session lands: say why, kindly."""
+    why = request.GET.get("why")
+    return render(
+        request, "accounts/signed_out.html",
+        {"why": why if why in ("idle", "max") else "", "student_minutes": settings.MIMS_IDLE_MINUTES_STUDENT,
+         "hours": settings.MIMS_SESSION_MAX_HOURS},
+    )  # fmt: skip
+
+
+@login_required
+@never_cache
+def session_list(request: HttpRequest) -> HttpResponse:
+    """Where and when this person is signed in; end one, or all the others."""
+    user = request.user
+    if request.method == "POST":
+        if request.POST.get("end") == "others":
+            ended = sessions.end_sessions(user, keep=request.session.session_key)
+        else:
+            try:
+                ended = sessions.end_session(user, int(request.POST.get("end", "")))
+            except ValueError:
+                ended = 0
+        audit.record(request, "session.ended", actor=user, target=user.login_id, ended=ended, by="self")
+        messages.success(request, _("Done: you are now signed out there."))
+        return redirect("sessions")
+    rows = [
+        {"pk": s.pk, "device": sessions.device(s.user_agent), "ip": s.ip, "created": s.created,
+         "last_seen": s.last_seen, "this": s.session_key == request.session.session_key}
+        for s in sessions.live_sessions(user)
+    ]  # fmt: skip
+    return render(request, "accounts/sessions.html", {"rows": rows, "others": sum(not r["this"] for r in rows)})

@@ -5,9 +5,15 @@ the shipped word list (``sspr/wordlist.txt``). The answers are hashed like any
 other (Argon2) and marked school-set; their plain text lives only in the card
 data handed to the printable PDF (see ``batches.runner``).
 
-Strength: a reset asks two of the three questions, and the two answers are
+Strength: a reset asks two of the card's questions, and the two answers are
 different words from the list, so a guess has ``1 / (n × (n − 1))`` chance:
 over 20 bits with n ≥ 1,024 words (the list has more; a test checks it).
+
+One-time codes: a card carries a word for each card question (six with the
+shipped bank, at most CARD_WORDS); two are used per reset and then spent
+(refused ever after). A child is set up while three unspent words are left,
+so a six-word card lasts two resets; the form teacher's class page shows
+whose card is running low, to reprint from the cards page.
 """
 
 from __future__ import annotations
@@ -26,10 +32,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts import audit, notices
 from accounts.models import Student, User
 
-from .answers import normalise_answer
+from .answers import ANSWERS_ASKED, normalise_answer
 from .models import ANSWERS_NEEDED, ChallengeAnswer, ChallengeQuestion
 
 CARD_LEVELS = (2, 3)
+CARD_WORDS = 8  # at most: as many as there are active card questions (six shipped)
 WORDLIST_PATH = Path(__file__).with_name("wordlist.txt")
 _random = secrets.SystemRandom()
 
@@ -93,8 +100,18 @@ class PreparedCards:
 
 
 def draw_card(questions: list[ChallengeQuestion]) -> tuple[list[ChallengeQuestion], list[str]]:
-    """Three different questions and three different words."""
-    return _random.sample(questions, ANSWERS_NEEDED), _random.sample(word_list(), ANSWERS_NEEDED)
+    """Up to CARD_WORDS different questions, in the bank's order, and as many different words."""
+    k = min(CARD_WORDS, len(questions))
+    chosen = _random.sample(questions, k)
+    chosen.sort(key=lambda q: (q.order, q.pk))
+    return chosen, _random.sample(word_list(), k)
+
+
+def resets_left(unspent: int) -> int:
+    """How many more resets a card's unspent words allow: each spends two, and a
+    reset needs three unspent to deal from (the one "set up" rule)."""
+
+    return max(0, (unspent - ANSWERS_NEEDED + ANSWERS_ASKED) // ANSWERS_ASKED)
 
 
 def prepare(students: list[Student], hash_many: Any) -> PreparedCards:
@@ -103,7 +120,8 @@ def prepare(students: list[Student], hash_many: Any) -> PreparedCards:
     drawn = [draw_card(questions) for _student in students]
     hashes = hash_many([normalise_answer(word) for _qs, words in drawn for word in words])
     cards, rows = [], []
-    for i, (student, (qs, words)) in enumerate(zip(students, drawn, strict=True)):
+    offset = 0
+    for student, (qs, words) in zip(students, drawn, strict=True):
         cards.append(
             Card(
                 school=student.school.name,
@@ -119,8 +137,9 @@ def prepare(students: list[Student], hash_many: Any) -> PreparedCards:
         )
         rows += [
             ChallengeAnswer(user=student.user, question=q, answer_hash=h, school_set=True)
-            for q, h in zip(qs, hashes[i * ANSWERS_NEEDED : (i + 1) * ANSWERS_NEEDED], strict=True)
+            for q, h in zip(qs, hashes[offset : offset + len(qs)], strict=True)
         ]
+        offset += len(qs)
     return PreparedCards(cards=cards, rows=rows, users=[s.user for s in students])
 
 

@@ -6,9 +6,9 @@ by posting to it and a finished flow cannot be replayed.
 
 A login ID that does not exist (or has no answers) walks the very same path:
 three plausible questions derived from a server secret and the typed ID stand
-in for the real ones, two of them are dealt per attempt exactly as for a real
-child, the answers are "checked" against a dummy hash, and the same lock falls
-after the same number of tries.
+in for the real ones, two of them are dealt and kept exactly as for a real
+child, the answers are "checked" against a dummy hash, and the same growing
+locks fall after the same number of tries.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 import enum
 import hashlib
 import hmac
-import secrets
 import time
 from dataclasses import dataclass
 
@@ -25,15 +24,16 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
-from accounts import audit, lockouts, notices
+from accounts import audit, lockouts, notices, sessions
 from accounts.models import AuditEvent, User
 from accounts.revocation import revoke_sign_ins
 from accounts.tasks import sspr_locked_notice
 
 from . import locks
 from .answers import ANSWERS_ASKED, check_answer
-from .models import ANSWERS_NEEDED, AnswerStatus, ChallengeQuestion
+from .models import ANSWERS_NEEDED, AnswerStatus, ChallengeAnswer, ChallengeQuestion, ResetLock
 
 SESSION_KEY = "sspr_flow"
 
@@ -44,6 +44,7 @@ class Flow:
     question_ids: list[int]
     started: float
     verified: bool = False
+    after_failures: bool = False
 
     @property
     def expired(self) -> bool:
@@ -76,6 +77,7 @@ def _reset_user(login_key: str) -> User | None:
     IT has switched off is never asked, for a real child or a made-up ID alike.
     """
     user = User.objects.filter(username=login_key, is_active=True, student__isnull=False).first()
+    # Usable: switched-on questions, card words not yet spent (a card needs two left).
     if user is None or user.challenge_answers.status() == AnswerStatus.NONE:
         return None
     return user
@@ -106,17 +108,47 @@ def _decoy_question_ids(login_key: str) -> list[int]:
 
 
 def start(request: HttpRequest, login_key: str) -> Flow:
-    """Begin an attempt: deal two of the ID's three questions, at random."""
+    """Begin an attempt with the two questions dealt to this ID.
+
+    The pair stays the same across starts (``locks.dealt_pair``), and an attempt
+    started before and never answered counts as a wrong one: restarting is
+    neither a new draw nor free. Real and made-up IDs are treated alike.
+    """
     user = _reset_user(login_key)
     if user is not None:
         pool = list(user.challenge_answers.usable().values_list("question_id", flat=True))
     else:
         pool = _decoy_question_ids(login_key)
-    dealt = secrets.SystemRandom().sample(pool, k=min(ANSWERS_ASKED, len(pool)))
+    target = audit.typed_id(login_key)
+    school = user.student.school_id if user is not None else None
+    just_locked = abandoned = False
+    with transaction.atomic():
+        lock = locks.lock_row(login_key)
+        dealt = locks.dealt_pair(lock, pool, ANSWERS_ASKED)
+        if not lock.is_locked:
+            abandoned = lock.pending
+            if abandoned:
+                just_locked = locks.count_failure(lock)
+            lock.pending = not lock.is_locked
+        lock.save()
     flow = Flow(login_key=login_key, question_ids=dealt, started=time.time())
     _save(request.session, flow)
-    audit.record(request, "sspr.start", target=audit.typed_id(login_key))
+    audit.record(request, "sspr.start", target=target, school=school)
+    if abandoned:
+        audit.record(request, "sspr.abandoned", target=target, school=school, outcome=AuditEvent.Outcome.FAILURE)
+    if just_locked:
+        _locked(request, login_key, target, school, lock)
     return flow
+
+
+def _locked(request: HttpRequest, login_key: str, target: str, school: int | None, lock: ResetLock) -> None:
+    audit.record(
+        request, "sspr.locked", target=target, school=school, outcome=AuditEvent.Outcome.REFUSED,
+        lock_count=lock.lock_count, needs_teacher=lock.needs_teacher,
+    )  # fmt: skip
+    # Queued for a made-up ID too (the task finds nobody to tell): the step
+    # that locks takes the same time, and never waits for the mail server.
+    sspr_locked_notice.enqueue(login_key, locks.lock_minutes(lock.lock_count))
 
 
 def questions(flow: Flow) -> list[ChallengeQuestion]:
@@ -153,22 +185,21 @@ def verify(request: HttpRequest, flow: Flow, typed: list[str]) -> Outcome:
         pairs = zip(flow.question_ids, typed, strict=False)
         results = [check_answer(stored.get(qid), answer) for qid, answer in pairs]
         ok = user is not None and len(results) == ANSWERS_ASKED == len(typed) and all(results)
+        lock.pending = False
         if ok:
+            after_failures = lock.failures > 0 or lock.lock_count > 0
             locks.clear_failures(lock)
         else:
             just_locked = locks.count_failure(lock)
     if ok:
-        flow.verified = True
+        flow.verified, flow.after_failures = True, after_failures
         _save(request.session, flow)
         audit.record(request, "sspr.answers", target=target, school=school)
         return Outcome.VERIFIED
     audit.record(request, "sspr.answers", target=target, school=school, outcome=AuditEvent.Outcome.FAILURE)
     if not just_locked:
         return Outcome.WRONG
-    audit.record(request, "sspr.locked", target=target, school=school, outcome=AuditEvent.Outcome.REFUSED)
-    # Queued for a made-up ID too (the task finds nobody to tell): the step
-    # that locks takes the same time, and never waits for the mail server.
-    sspr_locked_notice.enqueue(flow.login_key)
+    _locked(request, flow.login_key, target, school, lock)
     return Outcome.LOCKED
 
 
@@ -179,10 +210,20 @@ def verified_user(flow: Flow | None) -> User | None:
 
 
 def finish(request: HttpRequest, user: AbstractBaseUser) -> None:
-    """The new password is saved: consume the flow, lift the locks, tell the child."""
+    """The new password is saved: consume the flow, lift the locks, tell the child
+    (and the form teachers, if wrong answers came before)."""
+    flow = current(request.session)
     end(request.session)
+    if flow is not None:
+        # Card words are one-time codes: the two used in this reset are spent.
+        ChallengeAnswer.objects.filter(user=user, question_id__in=flow.question_ids, school_set=True).update(
+            spent_at=timezone.now()
+        )
     locks.unlock_reset(user.username)
     lockouts.unlock_signin(user.username)
+    sessions.end_sessions(user)  # wherever else the account was open, it is closed now
     audit.record(request, "password.reset", target=user.login_id, school=user.student.school_id, channel="sspr")
     revoke_sign_ins(user, "password_reset", request=request)
     notices.password_changed(user, how="reset")
+    if flow is not None and flow.after_failures:
+        notices.sspr_reset_after_failures(user)

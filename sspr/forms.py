@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -67,7 +68,7 @@ class SetupForm(forms.Form):
     current_password = forms.CharField(
         label=gettext_lazy("Your password"),
         strip=False,
-        max_length=200,
+        max_length=settings.MIMS_PASSWORD_MAX_LENGTH,
         help_text=gettext_lazy("We ask for it again to check that it is really you."),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )

@@ -64,13 +64,15 @@ class ChallengeAnswerQuerySet(models.QuerySet):
     """
 
     def usable(self) -> ChallengeAnswerQuerySet:
-        return self.filter(question__is_active=True)
+        # A card's words are one-time codes: once used in a reset they are spent.
+        return self.filter(question__is_active=True, spent_at__isnull=True)
 
     def statuses(self) -> ChallengeAnswerQuerySet:
         """One row per user, ``{"user_id", "status"}``, in one GROUP BY query.
 
         Three usable answers, none set by the school, is "own"; three with any
-        set by the school is "school" (a card); fewer is "none".
+        set by the school is "school" (a card); fewer is "none". A card's words
+        spent in a reset are not usable, so a six-word card lasts two resets.
         """
         return (
             self.usable()
@@ -105,6 +107,8 @@ class ChallengeAnswer(models.Model):
     answer_hash = models.CharField(max_length=200)
     school_set = models.BooleanField(_("set by school"), default=False)
     created = models.DateTimeField(default=timezone.now)
+    # A card's words are one-time codes: used in a reset, they are spent.
+    spent_at = models.DateTimeField(_("used in a reset"), null=True, blank=True)
 
     objects = ChallengeAnswerQuerySet.as_manager()
 
@@ -118,27 +122,43 @@ class ChallengeAnswer(models.Model):
         return f"{self.user} – {self.question}"
 
 
-class ResetLock(models.Model):
-    """Failed self-service reset attempts for one typed login ID.
+class ResetLockQuerySet(models.QuerySet):
+    def locked(self) -> ResetLockQuerySet:
+        """Locks in force now: timed ones not yet over, and those only a teacher lifts."""
+        return self.filter(models.Q(needs_teacher=True) | models.Q(locked_until__gt=timezone.now()))
 
-    Keyed by accounts.lockouts.lock_key of the ID as typed: the username, or for
-    an ID that matches no account a keyed hash, so that locks behave the same for
-    real and made-up IDs and nothing typed lands readable. Stale rows are pruned
-    (``manage.py prune_locks``).
+
+class ResetLock(models.Model):
+    """Self-service reset state for one typed login ID: the dealt pair and the lock.
+
+    Keyed by an HMAC of the normalised login ID as typed (``sspr.locks.key_of``),
+    whether or not such an account exists, so that made-up IDs behave exactly
+    like real ones and the table never holds what a stranger typed. ``user`` is
+    filled when the ID is a real account, for the teachers' and IT's pages.
     """
 
-    login_key = models.CharField(_("login ID"), max_length=150, unique=True)
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("account")
+    )
     failures = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    lock_count = models.PositiveSmallIntegerField(_("locks so far"), default=0)
+    needs_teacher = models.BooleanField(_("only a teacher can unlock"), default=False)
+    dealt = models.JSONField(_("questions dealt"), default=list, blank=True)
+    dealt_until = models.DateTimeField(_("questions kept until"), null=True, blank=True)
+    pending = models.BooleanField(_("attempt started, not answered"), default=False)
     updated = models.DateTimeField(auto_now=True)
+
+    objects = ResetLockQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("self-service reset lock")
         verbose_name_plural = _("self-service reset locks")
 
     def __str__(self) -> str:
-        return self.login_key
+        return self.user.username if self.user_id else self.key[:12]
 
     @property
     def is_locked(self) -> bool:
-        return self.locked_until is not None and self.locked_until > timezone.now()
+        return self.needs_teacher or (self.locked_until is not None and self.locked_until > timezone.now())

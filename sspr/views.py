@@ -8,13 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
-from accounts import audit, notices
+from accounts import audit, notices, sessions
 from accounts.forms import SetPasswordForm
 
 from . import flows, locks
 from .answers import needs_own_answers, set_answers
 from .forms import AnswersForm, SetupForm, StartForm
-from .models import AnswerStatus
 
 STEPS = ["start", "questions", "password"]
 
@@ -42,8 +41,7 @@ def questions(request: HttpRequest) -> HttpResponse:
     if flow is None:
         return _start_again(request)
     if locks.is_reset_locked(flow.login_key):
-        flows.end(request.session)
-        return render(request, "sspr/locked.html", _flow_ctx("questions"))
+        return _locked(request, flow)
     form = AnswersForm(request, flows.questions(flow), request.POST or None)
     mismatch = False
     if request.method == "POST" and form.is_valid():
@@ -51,8 +49,7 @@ def questions(request: HttpRequest) -> HttpResponse:
         if outcome is flows.Outcome.VERIFIED:
             return redirect("sspr:password")
         if outcome is flows.Outcome.LOCKED:
-            flows.end(request.session)
-            return render(request, "sspr/locked.html", _flow_ctx("questions"))
+            return _locked(request, flow)
         form, mismatch = AnswersForm(request, flows.questions(flow)), True  # empty boxes, one message
     return render(request, "sspr/questions.html", _flow_ctx("questions", form=form, mismatch=mismatch))
 
@@ -82,6 +79,15 @@ def done(request: HttpRequest) -> HttpResponse:
     return render(request, "sspr/done.html")
 
 
+def _locked(request: HttpRequest, flow: flows.Flow) -> HttpResponse:
+    """The same page for a real and a made-up ID: how long, or "ask your teacher"."""
+    flows.end(request.session)
+    lock = locks.current_lock(flow.login_key)
+    minutes = locks.lock_minutes(lock.lock_count) if lock is not None and not lock.needs_teacher else None
+    hours = max(1, round(minutes / 60)) if minutes else None
+    return render(request, "sspr/locked.html", _flow_ctx("questions", hours=hours))
+
+
 def _start_again(request: HttpRequest) -> HttpResponse:
     messages.info(request, _("Let's start again from the first step."))
     return redirect("sspr:start")
@@ -96,13 +102,13 @@ def setup(request: HttpRequest) -> HttpResponse:
     if not user.is_student:
         raise Http404
     required = needs_own_answers(user)
-    # Setting up for the first time right after sign-in needs no second password;
-    # changing answers that already work does, so a borrowed session can't take over.
-    ask_password = user.challenge_answers.status() != AnswerStatus.NONE and not required
-    form = SetupForm(user, request.POST or None, ask_password=ask_password, request=request)
+    # Always the password now (after a temporary one, the new one just chosen):
+    # a borrowed session must not plant answers for a lasting takeover.
+    form = SetupForm(user, request.POST or None, ask_password=True, request=request)
     if request.method == "POST" and form.is_valid():
         set_answers(user, form.pairs(), school_set=False)
-        audit.record(request, "answers.set", actor=user, target=user.login_id)
+        ended = sessions.end_sessions(user, keep=request.session.session_key)
+        audit.record(request, "answers.set", actor=user, target=user.login_id, other_sessions_ended=ended)
         notices.answers_changed(user, how="set")
         messages.success(request, _("Your challenge questions are saved. You can now reset your password by yourself."))
         return redirect("account")

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import CharField, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -36,7 +37,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from accounts import audit, notices
 from accounts.admin_scoping import SchoolScopedAdmin, sees_all_schools, user_ids_of_school
 from accounts.login_ids import rename_login_id
-from accounts.models import AuditEvent, School, SchoolClass, Student, Teacher, User
+from accounts.models import AuditEvent, School, SchoolClass, Student, Teacher, User, temporary_password_expiry
 from accounts.revocation import revoke_sign_ins
 from accounts.scope import scope_of
 from accounts.usernames import normalise_login_id
@@ -349,6 +350,27 @@ class TeacherAddForm(forms.ModelForm):
         return data
 
 
+def end_sessions_of(modeladmin: admin.ModelAdmin, request: HttpRequest, users: list[User]) -> None:
+    """End every session of these accounts (a lost or shared laptop). An ICT
+    admin may do it for the students and form teachers of their school, never
+    for staff accounts; MOE IT for anyone."""
+    from accounts.sessions import end_sessions
+
+    count = 0
+    for user in users:
+        if not sees_all_schools(request.user) and (user.is_staff or user.is_superuser):
+            continue
+        ended = end_sessions(user)
+        audit.record(request, "session.ended", target=user.login_id, school=audit.school_of(user), ended=ended,
+                     by="admin")  # fmt: skip
+        count += 1
+    modeladmin.message_user(
+        request,
+        ngettext("Signed out %(n)d account everywhere.", "Signed out %(n)d accounts everywhere.", count) % {"n": count},
+        messages.SUCCESS,
+    )
+
+
 @admin.register(Teacher)
 class TeacherAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     form = TeacherForm
@@ -359,6 +381,11 @@ class TeacherAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user"]
     filter_horizontal = ["form_classes"]
+    actions = ["end_sessions"]
+
+    @admin.action(description=_("Sign out everywhere (end all sessions)"), permissions=["change"])
+    def end_sessions(self, request: HttpRequest, queryset: QuerySet) -> None:
+        end_sessions_of(self, request, [t.user for t in queryset.select_related("user")])
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).prefetch_related("form_classes")
@@ -468,7 +495,12 @@ class StudentAdmin(SchoolScopedAdmin, StudentBatchActions, admin.ModelAdmin):
         records.mark_as_left,
         records.give_account_back,
         records.transfer_to_school,
+        "end_sessions",
     ]
+
+    @admin.action(description=_("Sign out everywhere (end all sessions)"), permissions=["change"])
+    def end_sessions(self, request: HttpRequest, queryset: QuerySet) -> None:
+        end_sessions_of(self, request, [s.user for s in queryset.select_related("user")])
 
     def has_transfer_permission(self, request: HttpRequest) -> bool:
         # Moving a child between schools by hand is MOE IT's; a receiving
@@ -803,13 +835,17 @@ class UserAdmin(SchoolScopedAdmin, DjangoUserAdmin):
     @method_decorator(sensitive_post_parameters())
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         """Django's set-password page, audited; the account must then choose
-        its own password at the next sign-in, as after a temporary password."""
+        its own password at the next sign-in, as after a temporary password.
+        One's own password is changed on the page that asks for the current one."""
+        if str(unquote(id)) == str(request.user.pk):
+            return redirect("admin:password_change")
         response = super().user_change_password(request, id, form_url)
         if request.method == "POST" and response.status_code == 302:
             user = self.get_object(request, unquote(id))
             if user is not None and user.pk != request.user.pk:
                 user.must_change_password = True
-                user.save(update_fields=["must_change_password"])
+                user.temporary_password_expires = temporary_password_expiry()
+                user.save(update_fields=["must_change_password", "temporary_password_expires"])
             profile = getattr(user, "student", None) or getattr(user, "teacher", None)
             audit.record(
                 request, "password.temporary", target=user.login_id,

@@ -34,6 +34,7 @@ from accounts.lockouts import signin_locks
 from accounts.models import AuditEvent, School, Student, User
 from accounts.scope import scope_of
 from helpdesk import flows
+from sspr.locks import unlock_reset_by_key
 from sspr.models import ResetLock
 
 from . import reports
@@ -75,10 +76,10 @@ def current_lockouts(request: HttpRequest) -> list[dict[str, Any]]:
     # Candidates are the keys with a failure in the window; signin_locks()
     # decides, counting as the lock does (every browser and address together).
     keys = AccessAttempt.objects.filter(attempt_time__gte=now - settings.AXES_COOLOFF_TIME)
-    resets = ResetLock.objects.filter(locked_until__gt=now)
+    resets = ResetLock.objects.locked().select_related("user")
     if users is not None:
         keys = keys.filter(username__in=users.values("username"))
-        resets = resets.filter(login_key__in=users.values("username"))
+        resets = resets.filter(user__in=users)
     signin = signin_locks(keys.values_list("username", flat=True).distinct())
     rows: list[dict[str, Any]] = [
         {"kind": "signin", "kind_label": gettext("Sign-in"), "key": key, "failures": lock.failures,
@@ -89,11 +90,12 @@ def current_lockouts(request: HttpRequest) -> list[dict[str, Any]]:
         {
             "kind": "reset",
             "kind_label": gettext("Self-service reset"),
-            "key": lock.login_key,
+            # Reset locks keep no typed ID, only its HMAC: an ID that is no account shows as that key.
+            "key": lock.user.username if lock.user_id else lock.key,
             "failures": lock.failures,
-            "until": lock.locked_until,
+            "until": lock.locked_until if not lock.needs_teacher else gettext("until unlocked"),
         }
-        for lock in resets.order_by("-locked_until")[:500]
+        for lock in resets.order_by("-updated")[:500]
     ]
     accounts = {
         u.username: u
@@ -113,7 +115,7 @@ def current_lockouts(request: HttpRequest) -> list[dict[str, Any]]:
 
 class UnlockForm(forms.Form):
     kind = forms.ChoiceField(choices=[(kind, kind) for kind in flows.UNLOCKS])
-    key = forms.CharField(max_length=150)
+    key = forms.CharField(max_length=150)  # a username, or a reset lock's key (64 hex)
 
 
 @_it_staff_view("accounts.view_student")
@@ -126,7 +128,7 @@ def lockouts(request: HttpRequest) -> HttpResponse:
         "signin_limit": settings.AXES_FAILURE_LIMIT,
         "signin_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
         "reset_limit": settings.MIMS_SSPR_FAILURE_LIMIT,
-        "reset_minutes": settings.MIMS_SSPR_LOCK_MINUTES,
+        "reset_minutes": settings.MIMS_SSPR_LOCK_STEPS[0] if settings.MIMS_SSPR_LOCK_STEPS else 0,
     }
     return TemplateResponse(request, "admin/accounts/lockouts.html", context)
 
@@ -147,7 +149,9 @@ def unlock(request: HttpRequest) -> HttpResponse:
     if student is not None:  # a child: the teacher pages' flow (row lock, audit)
         flows.unlock(request, student, kind=kind, actor=request.user, request_id=None, channel="it")
     else:  # a teacher's account, or (MOE IT) an ID that matches no account
-        removed = flows.UNLOCKS[kind](key)
+        # A reset lock keeps no typed ID: an ID that is no account is shown, and lifted, by its key.
+        unlock = unlock_reset_by_key if kind == "reset" and account is None else flows.UNLOCKS[kind]
+        removed = unlock(key)
         teacher = getattr(account, "teacher", None) if account else None
         audit.record(
             request,

@@ -177,12 +177,14 @@ def test_prune_locks_deletes_only_stale_rows(student):
         sign_in(Client(), f"someone_{i}", "guess1")
     AccessAttempt.objects.filter(username=lockouts.lock_key("someone_0")).update(
         attempt_time=timezone.now() - timedelta(minutes=20))
-    ResetLock.objects.create(login_key="~old", failures=2)
-    ResetLock.objects.create(login_key="~locked", failures=5, locked_until=timezone.now() + timedelta(minutes=30))
-    ResetLock.objects.filter(login_key__in=["~old", "~locked"]).update(updated=timezone.now() - timedelta(hours=2))
+    from sspr.locks import key_of
+
+    ResetLock.objects.create(key=key_of("~old"), failures=2)
+    ResetLock.objects.create(key=key_of("~locked"), failures=5, locked_until=timezone.now() + timedelta(minutes=30))
+    ResetLock.objects.update(updated=timezone.now() - timedelta(hours=2))
     call_command("prune_locks")
     assert list(AccessAttempt.objects.values_list("username", flat=True)) == [lockouts.lock_key("someone_1")]
-    assert list(ResetLock.objects.values_list("login_key", flat=True)) == ["~locked"]
+    assert list(ResetLock.objects.values_list("key", flat=True)) == [key_of("~locked")]
 
 
 class CountingHasher(hashers.MD5PasswordHasher):

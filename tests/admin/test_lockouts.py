@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from sspr.models import ResetLock
+from tests.sspr.helpers import lock_reset, reset_lock_of
 
 PAGE, UNLOCK = "mims_admin:lockouts", "mims_admin:unlock"
 
@@ -26,7 +27,7 @@ def _signin_lock(username: str, failures: int = 5, minutes_ago: int = 1) -> Acce
 
 
 def _reset_lock(key: str, minutes: int = 30) -> ResetLock:
-    return ResetLock.objects.create(login_key=key, failures=5, locked_until=timezone.now() + timedelta(minutes=minutes))
+    return lock_reset(key, minutes)
 
 
 @pytest.mark.django_db
@@ -65,7 +66,7 @@ class TestLockoutsPage:
         assert event.target == self.student.login_id and event.school_id == self.student.school_id
         assert event.details == {"removed": 1, "kind": "signin", "channel": "it"}
         client.post(reverse(UNLOCK), {"kind": "reset", "key": self.p2_student.user.username})
-        assert not ResetLock.objects.filter(login_key=self.p2_student.user.username).exists()
+        assert not reset_lock_of(self.p2_student.user.username).exists()
 
     def test_it_answers_404_for_another_schools_lock(self, client, school_ict_admin):
         client.force_login(school_ict_admin.user)
@@ -75,7 +76,7 @@ class TestLockoutsPage:
             response = client.post(reverse(UNLOCK), {"kind": kind, "key": "made_up_id"})
             assert response.status_code == 404
         assert AccessAttempt.objects.filter(username=self.other["user"].username).exists()
-        assert ResetLock.objects.filter(login_key=self.other["user"].username).exists()
+        assert reset_lock_of(self.other["user"].username).exists()
         assert not AuditEvent.objects.filter(action="lockout.unlocked").exists()
 
     def test_it_refuses_bad_input_without_change(self, client, school_ict_admin):
@@ -106,3 +107,17 @@ class TestStaffGroups:
         assert not any(p.startswith("auth.") or "auditevent" in p and not p.endswith("view_auditevent") for p in ict)
         teacher = {p.codename for p in Group.objects.get(name="Form teacher").permissions.all()}
         assert {"view_student", "view_schoolclass"} <= teacher  # other apps add their own
+
+
+@pytest.mark.django_db
+def test_moe_it_sees_and_lifts_a_made_up_ids_reset_lock_by_its_key_only(client, moe_it):
+    from sspr.locks import key_of
+
+    _reset_lock("guessed_child_name")
+    client.force_login(moe_it)
+    body = client.get(reverse(PAGE)).content.decode()
+    key = key_of("guessed_child_name")
+    assert key in body and "guessed_child_name" not in body  # the typed ID is not stored
+    client.post(reverse(UNLOCK), {"kind": "reset", "key": key})
+    assert not reset_lock_of("guessed_child_name").exists()
+    assert AuditEvent.objects.get(action="lockout.unlocked").details == {"removed": 1, "kind": "reset", "channel": "it"}

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.hashers import check_password
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import AuditEvent
 from sspr.answers import set_answers
-from sspr.models import ChallengeAnswer, ChallengeQuestion, ResetLock
+from sspr.models import ChallengeAnswer, ChallengeQuestion
+from tests.sspr.helpers import lock_reset, reset_lock_of
 
 CHANGELIST = "admin:accounts_student_changelist"
 
@@ -94,7 +92,7 @@ class TestUnlock:
             username=username, ip_address="10.0.0.1", user_agent="x", failures_since_start=5,
             get_data="", post_data="", http_accept="", path_info="/login/",
         )  # fmt: skip
-        ResetLock.objects.create(login_key=username, failures=5, locked_until=timezone.now() + timedelta(hours=1))
+        lock_reset(username)
 
     def test_it_unlocks_own_school_only_and_audits(self, signed_in, student, other):
         self._lock(student.user.username)
@@ -102,9 +100,9 @@ class TestUnlock:
         response = _run(signed_in, "unlock_students", student, other["student"])
         assert response.status_code == 302
         assert not AccessAttempt.objects.filter(username=student.user.username).exists()
-        assert not ResetLock.objects.filter(login_key=student.user.username).exists()
+        assert not reset_lock_of(student.user.username).exists()
         assert AccessAttempt.objects.filter(username=other["user"].username).exists()
-        assert ResetLock.objects.filter(login_key=other["user"].username).exists()
+        assert reset_lock_of(other["user"].username).exists()
         events = AuditEvent.objects.filter(action="lockout.unlocked").order_by("pk")
         assert {e.target for e in events} == {student.login_id}
         assert [e.details for e in events] == [

@@ -28,7 +28,7 @@ class TestIssueCards:
         assert target.read_bytes().startswith(b"%PDF") and stat.S_IMODE(target.stat().st_mode) == 0o600
         batch = Batch.objects.get()
         assert batch.status == Batch.Status.DOWNLOADED and not batch.work_dir().exists()
-        assert ChallengeAnswer.objects.filter(school_set=True).count() == 9
+        assert ChallengeAnswer.objects.filter(school_set=True).count() == 3 * 6  # six card questions
 
     def test_it_refuses_someone_who_is_not_it(self, questions, p2_children, form_teacher, tmp_path):
         with pytest.raises(CommandError, match="MOE IT or an ICT admin"):

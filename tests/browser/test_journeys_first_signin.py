@@ -50,6 +50,7 @@ class TestFirstSignInJourney:
         expect(page).to_have_url(j.url("/sspr/setup/"))
         expect(page.get_by_role("status")).to_contain_text("Your new password is saved.")
         j.step("set up challenge questions", docs="setup-questions-phone")
+        field(page, "Your password").fill(NEW_PASSWORD)  # the one just chosen: a borrowed session can't do this
         for i, answer in enumerate(ANSWERS, 1):
             field(page, f"Question {i}").select_option(index=i)
             field(page, f"Your answer {i}").fill(answer)

@@ -66,9 +66,9 @@ def p5_child_with_answers(school):
 def p2_child_with_card(school):
     klass = factories.make_class(school, 2, "2 Joy")
     student = factories.make_student(klass, "Tan Xiao Ming", username="tan_xiao_ming")
-    card = list(ChallengeQuestion.objects.filter(for_cards=True)[:3])
-    # As printed on the card in the student handbook.
-    words = ["mango", "kite", "pebble"]
+    card = list(ChallengeQuestion.objects.filter(for_cards=True)[:6])
+    # As printed on the card in the student handbook: a word for each card question, two used a reset.
+    words = ["mango", "kite", "pebble", "lantern", "turtle", "violin"]
     set_answers(student.user, zip(card, words, strict=True), school_set=True)
     return student, {q.text: w for q, w in zip(card, words, strict=True)}
 

@@ -83,6 +83,7 @@ class TestKeyboardOnly:
         page.keyboard.press("Enter")
 
         expect(page).to_have_url(journey.url("/sspr/setup/"))
+        type_into(page, page.locator("#id_current_password"), NEW_PASSWORD)
         for i, answer in enumerate(ANSWERS, 1):
             tab_to(page, page.locator(f"#id_question_{i}"))
             for _ in range(i):

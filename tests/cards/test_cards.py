@@ -17,16 +17,16 @@ def _check_all(card: cards.Card, user) -> bool:
 
 
 class TestPrepareCards:
-    def test_it_gives_each_child_three_card_questions_and_school_set_answers(self, questions, p2_children, ict_admin):
+    def test_it_gives_each_child_six_card_questions_and_school_set_answers(self, questions, p2_children, ict_admin):
         prepared = cards.prepare(p2_children, HashPool(1).hash_many)
         cards.store(prepared, actor=ict_admin.user, batch_id=1, reissue=False)
         card_ids = set(ChallengeQuestion.objects.filter(for_cards=True).values_list("pk", flat=True))
         for card, student in zip(prepared.cards, p2_children, strict=True):
             rows = ChallengeAnswer.objects.filter(user=student.user)
-            assert rows.count() == 3
+            assert rows.count() == len(card_ids) == 6  # a word for every card question of the shipped bank
             assert {r.question_id for r in rows} <= card_ids
             assert all(r.school_set for r in rows)
-            assert len(set(card.answers)) == 3 and set(card.answers) <= set(cards.word_list())
+            assert len(set(card.answers)) == 6 and set(card.answers) <= set(cards.word_list())
             assert card.login_id == student.user.login_id
             assert card.url == f"https://mims.example.edu.sg/login/?id={student.user.username}%40students.edu.sg"
             assert _check_all(card, student.user)
@@ -57,7 +57,7 @@ class TestPrepareCards:
         cards.store(first, actor=form_teacher.user, batch_id=1, reissue=False)
         second = cards.prepare([child], HashPool(1).hash_many)
         cards.store(second, actor=form_teacher.user, batch_id=2, reissue=True)
-        assert ChallengeAnswer.objects.filter(user=child.user).count() == 3
+        assert ChallengeAnswer.objects.filter(user=child.user).count() == 6
         assert _check_all(second.cards[0], child.user)
         old_still_work = [
             check_answer(a, w)

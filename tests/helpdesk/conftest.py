@@ -92,13 +92,9 @@ def lock_signin(username: str) -> None:
 
 
 def lock_reset(username: str) -> None:
-    from datetime import timedelta
+    from tests.sspr.helpers import lock_reset as _lock_reset
 
-    from django.utils import timezone
-
-    from sspr.models import ResetLock
-
-    ResetLock.objects.create(login_key=username, failures=5, locked_until=timezone.now() + timedelta(hours=1))
+    _lock_reset(username)
 
 
 def give_answers(user, *, school_set: bool, count: int = 3) -> None:

@@ -9,7 +9,8 @@ from django.contrib.auth.hashers import check_password
 from accounts.models import AuditEvent
 from helpdesk.flows import password_stamp
 from helpdesk.models import ResetRequest
-from sspr.models import ChallengeAnswer, ResetLock
+from sspr.models import ChallengeAnswer
+from tests.sspr.helpers import reset_lock_of
 
 from .conftest import give_answers, lock_reset, lock_signin, open_request
 
@@ -154,7 +155,7 @@ class TestOtherActions:
         client.force_login(form_teacher.user)
         page = client.post(f"/teacher/child/{student.pk}/unlock-reset/", follow=True).content.decode()
         assert "Self-service reset unlocked" in page
-        assert not ResetLock.objects.filter(login_key=student.user.username).exists()
+        assert not reset_lock_of(student.user.username).exists()
         event = AuditEvent.objects.get(action="lockout.unlocked")
         assert event.target == student.login_id
         assert event.details == {"removed": 1, "kind": "reset", "channel": "teacher"}

@@ -9,10 +9,9 @@ from django.test import RequestFactory
 
 from accounts.models import AuditEvent
 from sspr import flows
-from sspr.models import ResetLock
 from sspr.questions import seed_questions
 
-from .helpers import give_answers
+from .helpers import give_answers, reset_lock_of
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers; the race needs PostgreSQL")
@@ -43,5 +42,5 @@ def test_parallel_wrong_answers_cannot_pass_the_limit(student):
         t.join()
     checked = AuditEvent.objects.filter(action="sspr.answers", outcome="failure").count()
     assert checked == 5
-    assert ResetLock.objects.get(login_key=student.user.username).failures == 5
+    assert reset_lock_of(student.user.username).get().failures == 5
     assert outcomes.count(flows.Outcome.WRONG) == 4

@@ -41,8 +41,10 @@ class TestFirstSignIn:
         client.force_login(student.user)
         assert client.get("/account/")["Location"] == "/sspr/setup/"
         r = client.get("/sspr/setup/")
-        assert b"Before you go on" in r.content and b"current_password" not in r.content
-        r = client.post("/sspr/setup/", form(qids[:3]))
+        assert b"Before you go on" in r.content and b"current_password" in r.content
+        r = client.post("/sspr/setup/", form(qids[:3]))  # even the first time: the password now
+        assert r.status_code == 200 and student.user.challenge_answers.status() == "none"
+        r = client.post("/sspr/setup/", form(qids[:3], current_password=factories.PASSWORD))
         assert r["Location"] == "/account/"
         assert student.user.challenge_answers.status() == "own"
         page = client.get("/account/").content.decode()
@@ -100,18 +102,19 @@ class TestAnswerRules:
         ],
     )
     def test_it_refuses_bad_answers(self, client, student, qids, answers, message):
-        r = client.post("/sspr/setup/", form(qids[:3], answers))
+        r = client.post("/sspr/setup/", form(qids[:3], answers, current_password=factories.PASSWORD))
         assert r.status_code == 200
         assert message in r.content
         assert not ChallengeAnswer.objects.filter(user=student.user).exists()
 
     def test_it_refuses_the_same_question_twice(self, client, student, qids):
-        r = client.post("/sspr/setup/", form((qids[0], qids[0], qids[1])))
+        r = client.post("/sspr/setup/", form((qids[0], qids[0], qids[1]), current_password=factories.PASSWORD))
         assert b"three different questions" in r.content
 
     def test_it_refuses_an_answer_that_repeats_the_question(self, client, student, qids):
         question = ChallengeQuestion.objects.get(pk=qids[0])
-        r = client.post("/sspr/setup/", form(qids[:3], (question.text, "ah ma", "fried rice")))
+        data = form(qids[:3], (question.text, "ah ma", "fried rice"), current_password=factories.PASSWORD)
+        r = client.post("/sspr/setup/", data)
         assert b"Do not copy the question" in r.content
 
     def test_it_refuses_an_inactive_or_card_question(self, client, student, qids):
@@ -120,7 +123,13 @@ class TestAnswerRules:
         assert b"Select a valid choice" in r.content
 
     def test_it_stores_only_argon2_hashes_of_normalised_answers(self, client, student, qids, argon2):
-        client.post("/sspr/setup/", form(qids[:3], ("  Ｂlue   BUNNY ", "ah ma", "fried rice")))
+        student.user.set_password(factories.PASSWORD)  # under Argon2, which is now the only hasher
+        student.user.save()
+        client.force_login(student.user)
+        client.post(
+            "/sspr/setup/",
+            form(qids[:3], ("  Ｂlue   BUNNY ", "ah ma", "fried rice"), current_password=factories.PASSWORD),
+        )
         stored = ChallengeAnswer.objects.get(user=student.user, question_id=qids[0])
         assert stored.answer_hash.startswith("argon2$argon2id$")
         from django.contrib.auth.hashers import check_password
@@ -132,3 +141,49 @@ def test_normalising_answers():
     assert normalise_answer("  Tiger\u3000 King ") == "tiger king"
     assert normalise_answer("ＴＩＧＥＲ") == "tiger"
     assert normalise_answer("Straße") == "strasse"
+
+
+@pytest.mark.django_db
+class TestRecoveryDataNeedsThePassword:
+    """Issue 18: answers cleared by the school cannot be planted from a borrowed session."""
+
+    def test_answers_cleared_by_the_school_need_the_password_to_set_again(self, client, student, qids):
+        from sspr.answers import clear_answers
+
+        give_answers(student.user)
+        clear_answers(student.user)
+        client.force_login(student.user)
+        r = client.post("/sspr/setup/", form(qids[:3]))
+        assert r.status_code == 200 and b"This field is required" in r.content
+        assert student.user.challenge_answers.status() == "none"
+
+    def test_after_a_temporary_password_the_new_one_just_chosen_is_asked(self, client, student, qids):
+        student.user.set_temporary_password("bamo-tize-47")
+        student.user.save()
+        client.post("/login/", {"username": student.user.username, "password": "bamo-tize-47"})
+        client.post("/account/password/", {"new_password1": "rainbow42go", "new_password2": "rainbow42go"})
+        r = client.post("/sspr/setup/", form(qids[:3], current_password="bamo-tize-47"))
+        assert b"That is not your password" in r.content
+        r = client.post("/sspr/setup/", form(qids[:3], current_password="rainbow42go"))
+        assert r["Location"] == "/account/"
+
+    def test_setting_answers_ends_the_other_sessions_and_sends_a_notice(self, client, student, qids):
+        from django.core import mail
+        from django.test import Client
+
+        laptop = Client()
+        laptop.force_login(student.user)
+        client.force_login(student.user)
+        r = client.post("/sspr/setup/", form(qids[:3], current_password=factories.PASSWORD))
+        assert r["Location"] == "/account/"
+        assert client.get("/account/").status_code == 200
+        assert laptop.get("/account/")["Location"].startswith("/login/")
+        (notice,) = mail.outbox
+        assert notice.to == [student.user.login_id] and "challenge questions" in notice.subject
+        assert "blue bunny" not in notice.body
+        assert AuditEvent.objects.get(action="answers.set").details["other_sessions_ended"] == 1
+
+    def test_a_wrong_password_is_audited(self, client, student, qids):
+        client.force_login(student.user)
+        client.post("/sspr/setup/", form(qids[:3], current_password="not-it-at-all"))
+        assert AuditEvent.objects.filter(action="password.recheck", outcome="failure").count() == 1

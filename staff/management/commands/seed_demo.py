@@ -27,7 +27,7 @@ from sspr.questions import seed_questions
 
 # Passes every password validator: 14 characters, small letters and digits,
 # no part of any demo name or username.
-DEMO_PASSWORD = "demo-pass-2026"
+DEMO_PASSWORD = "kite-river-lamp"
 FORM_TEACHER_GROUP = "Form teacher"
 ICT_ADMIN_GROUP = "School ICT admin"
 
