@@ -63,6 +63,7 @@ class TestTheChildIsTold:
         sign_in(client, student.user.username)
         questions = list(ChallengeQuestion.objects.filter(is_active=True, for_cards=False)[:3])
         client.post("/sspr/setup/", {
+            "current_password": factories.PASSWORD,
             "question_1": questions[0].pk, "answer_1": "blue bunny", "question_2": questions[1].pk,
             "answer_2": "ah ma", "question_3": questions[2].pk, "answer_3": "fried rice",
         })  # fmt: skip

@@ -187,18 +187,17 @@ class TestAdminEndsSessions:
 
 @pytest.mark.django_db
 class TestCookies:
-    def test_production_uses_host_prefixed_cookies_and_hsts_for_subdomains(self, monkeypatch):
+    def test_production_uses_host_prefixed_cookies_and_hsts_for_subdomains(self, tmp_path):
         import subprocess
         import sys
 
+        from tests.production.servers import production_env
+
         code = (
-            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='mims_portal.settings'; "
-            "from django.conf import settings as s; "
+            "import django; from django.conf import settings as s; "
             "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, "
             "s.SECURE_HSTS_INCLUDE_SUBDOMAINS)"
         )
-        import secrets as _secrets
-
-        env = {"DEBUG": "0", "SECRET_KEY": _secrets.token_urlsafe(50), "PATH": "/usr/bin"}
+        env = production_env("sqlite:///unused.sqlite3", "", tmp_path)
         out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
         assert out.stdout.split() == ["__Host-sessionid", "__Host-csrftoken", "True", "True"]

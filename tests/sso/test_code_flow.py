@@ -137,7 +137,7 @@ def test_first_sign_in_steps_come_first_then_the_child_is_sent_back_to_the_app(r
     r = browser.post("/account/password/", {"new_password1": "rainbow42go", "new_password2": "rainbow42go"})
     assert r["Location"] == "/sspr/setup/"
     questions = list(ChallengeQuestion.objects.filter(is_active=True, for_cards=False)[:3])
-    data = {}
+    data = {"current_password": "rainbow42go"}  # setting answers always asks for the password just chosen
     for i, (q, a) in enumerate(zip(questions, ANSWERS, strict=True), 1):
         data |= {f"question_{i}": q.pk, f"answer_{i}": a}
     r = browser.post("/sspr/setup/", data)
