@@ -7,6 +7,7 @@ from accounts.views import admin_login
 urlpatterns = [
     path("", include("accounts.urls")),
     path("sspr/", include("sspr.urls")),
+    path("staff/", include("second_factor.urls")),
     path("", include("helpdesk.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/login/", admin_login),
