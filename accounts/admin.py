@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from batches import views as batch_views
+from second_factor.decorators import fresh_second_factor_required
 from sspr.answers import ANSWERS_NEEDED, clear_answers
 from sspr.locks import unlock_reset
 from sspr.models import ChallengeAnswer
@@ -255,10 +256,12 @@ class SchoolClassAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     actions = ["issue_cards", "issue_slips"]
 
     @admin.action(description=_("Make challenge cards (Primary 2–3) for the selected classes"))
+    @fresh_second_factor_required
     def issue_cards(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
         return batch_views.start_cards_for_classes(request, queryset)
 
     @admin.action(description=_("Issue temporary passwords with slips for the selected classes"))
+    @fresh_second_factor_required
     def issue_slips(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
         return batch_views.start_slips_for_classes(request, queryset)
 
@@ -886,6 +889,7 @@ class AuditEventAdmin(SchoolScopedAdmin, admin.ModelAdmin):
             return HttpResponseRedirect(reverse("admin:accounts_auditevent_changelist"))
         return self._csv(request, changelist.get_queryset(request))
 
+    @fresh_second_factor_required(methods=None)
     def _csv(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
         audit.record(request, "audit.exported", school=admin_school_id(request.user))
         rows = (

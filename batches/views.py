@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import School, SchoolClass, Student
 from accounts.promotion import PromotionRefused, plan_promotion, promote
+from second_factor.decorators import fresh_second_factor_required
 
 from . import runner
 from .forms import ClassBatchForm, PromotionForm, SchoolBatchForm
@@ -58,6 +59,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@fresh_second_factor_required(methods=None)
 def class_page(request: HttpRequest, pk: int) -> HttpResponse:
     school_class = _get_class_for_user(request, pk)
     form = ClassBatchForm(request.POST or None, school_class=school_class)
@@ -79,6 +81,7 @@ def class_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@fresh_second_factor_required(methods=None)
 def school_page(request: HttpRequest, pk: int) -> HttpResponse:
     school = _get_school_for_it(request, pk)
     form = SchoolBatchForm(request.POST or None)
@@ -106,6 +109,7 @@ def _students_of(school: School, levels: Iterable[int]) -> QuerySet[Student]:
 
 
 @login_required
+@fresh_second_factor_required(methods=None)
 def promote_page(request: HttpRequest, pk: int) -> HttpResponse:
     school = _get_school_for_it(request, pk)
     try:
