@@ -320,6 +320,10 @@ OTP_WEBAUTHN_ALLOWED_ORIGINS = [
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = ""
 OTP_TOTP_ISSUER = "Student MIMS"
+# Wrong codes count toward the sign-in lock (django-axes, 5 per login ID); django-otp's
+# own growing delay would on top refuse a right code typed soon after a typo.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 # The heaviest actions ask for the second factor again after this many seconds.
 MIMS_STEP_UP_SECONDS = envint("MIMS_STEP_UP_SECONDS", str(15 * 60))
 # A staff sign-in ends after a working day at most, however busy the session.

@@ -12,6 +12,7 @@ import base64
 import segno
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
+from django.contrib.auth import logout
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -139,6 +140,9 @@ def failed(request: HttpRequest, *, method: str) -> None:
     ratelimits.login_failures_exceeded(request, increment=True)
     # django-axes counts it against the login ID, and locks it at the limit.
     user_login_failed.send(sender=__name__, credentials={"username": user.username}, request=request)
+    if getattr(request, "axes_locked_out", False):
+        # Locked now: this half-finished sign-in ends (axes answers with its lock page).
+        logout(request)
 
 
 # --- Resets (lost phone) -------------------------------------------------------

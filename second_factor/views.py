@@ -154,9 +154,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     codes = request.session.pop(SHOW_CODES, None)
     if codes is None:
         return redirect(_next(request))
-    response = render(request, "second_factor/recovery_codes.html", {"codes": codes, "next": _next(request)})
-    response["Cache-Control"] = "no-store"
-    return response
+    return render(request, "second_factor/recovery_codes.html", {"codes": codes, "next": _next(request)})
 
 
 # --- After the check -------------------------------------------------------------
