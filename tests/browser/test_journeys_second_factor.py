@@ -71,8 +71,8 @@ class TestPasskeyJourney:
         methods = list(AuditEvent.objects.filter(action="second_factor.verify").values_list("details", flat=True))
         assert methods == [{"method": "passkey"}, {"method": "passkey"}]  # enrolment, then sign-in
 
-    def test_a_passkey_from_elsewhere_is_refused_and_counted(self, journey: Journey, school, passkeys_here):
-        """The browser has no passkey for this account: the code stays the way in."""
+    def test_a_browser_without_the_passkey_falls_back_to_a_code(self, journey: Journey, school, passkeys_here):
+        """The passkey is on another laptop: the page says so, and the code stays the way in."""
         teacher = factories.make_teacher(school, factories.make_class(school, 4, "4 Hope"), username="ms_lee")
         device = factories.give_authenticator(teacher.user)
         WebAuthnCredential.objects.create(user=teacher.user, name="Old laptop", confirmed=True,

@@ -128,3 +128,22 @@ class TestLock:
         assert AccessAttempt.objects.filter(username=form_teacher.user.username).exists()
         staff_client.post(VERIFY, {"code": code_for(device)})
         assert not AccessAttempt.objects.filter(username=form_teacher.user.username).exists()
+
+
+@pytest.mark.django_db
+def test_a_failed_passkey_is_refused_and_counted(staff_client, form_teacher):
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    WebAuthnCredential.objects.create(user=form_teacher.user, name="Laptop", confirmed=True,
+                                      credential_id=b"abc", public_key=b"x", sign_count=0)  # fmt: skip
+    password_only(staff_client, form_teacher.user)
+    begin = staff_client.post("/staff/second-factor/passkey/verify/begin/", content_type="application/json")
+    assert begin.status_code == 200 and begin.json()["allowCredentials"]
+    forged = {"id": "YWJj", "rawId": "YWJj", "type": "public-key",
+              "response": {"clientDataJSON": "e30", "authenticatorData": "AAAA", "signature": "AAAA"}}  # fmt: skip
+    r = staff_client.post("/staff/second-factor/passkey/verify/complete/", forged, content_type="application/json")
+    assert r.status_code >= 400
+    assert staff_client.get("/teacher/").status_code == 302
+    assert AccessAttempt.objects.get(username=form_teacher.user.username).failures_since_start == 1
+    failures = AuditEvent.objects.filter(action="second_factor.verify", outcome="failure")
+    assert failures.filter(details__method="passkey").exists()
