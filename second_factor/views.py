@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -46,8 +47,12 @@ def _locked_out(request: HttpRequest) -> HttpResponse | None:
     """A login ID locked meanwhile (wrong codes here or elsewhere) ends this sign-in."""
     if is_signin_locked(request.user.username):
         logout(request)
-        return render(request, "accounts/locked.html", status=429)
+        return _locked_page(request)
     return None
+
+
+def _locked_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/locked.html", {"cooloff_timedelta": settings.AXES_COOLOFF_TIME}, status=429)
 
 
 @sensitive_post_parameters("code")
@@ -73,7 +78,7 @@ def verify(request: HttpRequest, *, again: bool = False) -> HttpResponse:
             return redirect(next_url)
         flows.failed(request, method="code")
         if not request.user.is_authenticated:  # that failure locked the login ID
-            return render(request, "accounts/locked.html", status=429)
+            return _locked_page(request)
         form.add_error("code", _("That code did not work. Check it and try again."))
     ctx = {
         "form": form,

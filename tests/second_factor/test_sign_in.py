@@ -147,3 +147,17 @@ def test_a_failed_passkey_is_refused_and_counted(staff_client, form_teacher):
     assert AccessAttempt.objects.get(username=form_teacher.user.username).failures_since_start == 1
     failures = AuditEvent.objects.filter(action="second_factor.verify", outcome="failure")
     assert failures.filter(details__method="passkey").exists()
+
+
+@pytest.mark.django_db
+def test_a_sign_in_waiting_for_its_second_factor_ends_when_the_login_id_is_locked(staff_client, form_teacher):
+    """Locked meanwhile (wrong codes in another browser): this half sign-in ends too."""
+    TOTPDevice.objects.create(user=form_teacher.user, name="App", confirmed=True)
+    password_only(staff_client, form_teacher.user)
+    elsewhere = type(staff_client)(REMOTE_ADDR="10.0.0.2")
+    password_only(elsewhere, form_teacher.user)
+    for _ in range(5):
+        elsewhere.post(VERIFY, {"code": "abc"})
+    r = staff_client.get(VERIFY)
+    assert r.status_code == 429 and b"Wait 15 minutes" in r.content
+    assert SESSION_KEY not in staff_client.session
