@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -177,7 +178,7 @@ def factors(request: HttpRequest) -> HttpResponse:
         return redirect(_to('second_factor:recovery_codes', reverse('second_factor:factors')))
     school = _school_of_admin(request.user)
     ctx = {
-        "my_factors": flows.factors_of(request.user),
+        "my_factors": [_describe(d) for d in flows.factors_of(request.user)],
         "people": [(u, len(flows.factors_of(u))) for u in flows.resettable_staff(request.user)[:500]],
         "school": school,
         "policy_form": PolicyForm(
@@ -185,6 +186,14 @@ def factors(request: HttpRequest) -> HttpResponse:
         ) if school else None,
     }  # fmt: skip
     return render(request, "second_factor/factors.html", ctx)
+
+
+def _describe(device) -> str:  # noqa: ANN001
+    if isinstance(device, WebAuthnCredential):
+        return _("A passkey, made %(date)s") % {"date": date_format(device.created_at, "DATE_FORMAT")}
+    if device.name == flows.RECOVERY_DEVICE:
+        return _("Recovery codes: %(count)s left") % {"count": device.token_set.count()}
+    return _("An authenticator app")
 
 
 def _school_of_admin(user: User) -> School | None:

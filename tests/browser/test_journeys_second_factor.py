@@ -28,12 +28,12 @@ def passkeys_here(settings, live_server):
     settings.OTP_WEBAUTHN_ALLOWED_ORIGINS = [live_server.url]
 
 
-def staff_sign_in(j: Journey, username: str, *, check: bool = True) -> None:
+def staff_sign_in(j: Journey, username: str, *, check: bool = True, docs: str = "") -> None:
     j.goto("/staff/sign-in/")
     field(j.page, "Username").fill(username)
     field(j.page, "Password").fill(factories.PASSWORD)
     if check:
-        j.step("staff sign in")
+        j.step("staff sign in", docs=docs)
     j.page.get_by_role("button", name="Sign in").click()
     j.page.wait_for_load_state("load")
 
@@ -51,12 +51,14 @@ class TestPasskeyJourney:
             "hasUserVerification": True, "isUserVerified": True, "automaticPresenceSimulation": True,
         }})  # fmt: skip
 
-        staff_sign_in(j, "ict_admin")
+        teacher = factories.make_teacher(school, username="ms_tan")
+        factories.give_authenticator(teacher.user)
+        staff_sign_in(j, "ict_admin", docs="staff-sign-in-laptop")
         expect(page.get_by_role("heading", level=1)).to_have_text("Set up your second factor")
-        j.step("set up")
+        j.step("set up", docs="staff-second-factor-set-up-laptop")
         page.get_by_role("button", name="Make a passkey").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Your recovery codes")
-        j.step("recovery codes")
+        j.step("recovery codes", docs="staff-recovery-codes-laptop")
         assert WebAuthnCredential.objects.filter(user=admin.user, confirmed=True).count() == 1
         assert StaticToken.objects.filter(device__user=admin.user).count() == 10
         page.get_by_role("link", name="I have kept them safe").click()
@@ -65,9 +67,15 @@ class TestPasskeyJourney:
         page.get_by_role("button", name="Log out").click()
         staff_sign_in(j, "ict_admin", check=False)
         expect(page.get_by_role("heading", level=1)).to_have_text("Second step of signing in")
-        j.step("second step")
+        j.step("second step", docs="staff-second-step-laptop")
         page.get_by_role("button", name="Use my passkey").click()
         expect(page).to_have_url(re.compile(r"/admin/$"))
+        page.get_by_role("link", name=re.compile("Second factors")).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("My second factor")
+        j.step("factors and resets", docs="staff-factors-laptop")
+        page.get_by_role("button", name="Reset the second factor of ms_tan").click()
+        expect(page.get_by_role("status").first).to_contain_text("sets up a second factor again")
+        assert not TOTPDevice.objects.filter(user=teacher.user).exists()
         methods = list(AuditEvent.objects.filter(action="second_factor.verify").values_list("details", flat=True))
         assert methods == [{"method": "passkey"}, {"method": "passkey"}]  # enrolment, then sign-in
 
@@ -101,7 +109,7 @@ class TestAuthenticatorAppJourney:
         staff_sign_in(j, "ms_tan")
         page.get_by_role("link", name="Use an authenticator app").click()
         expect(page.get_by_role("img", name=re.compile("QR code"))).to_be_visible()
-        j.step("scan the code")
+        j.step("scan the code", docs="staff-authenticator-app-phone")
         page.get_by_text("Cannot scan? Type this key into the app instead").click()
         secret = page.locator("code.secret").inner_text()
         device = TOTPDevice.objects.get(user=teacher.user, confirmed=False)
