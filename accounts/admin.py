@@ -445,6 +445,7 @@ class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     ]
 
     @admin.action(description=_("Print sign-in slips with new temporary passwords (background)"))
+    @fresh_second_factor_required
     def issue_slips(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
         return batch_views.start_slips_for_students(request, queryset)
 

@@ -9,8 +9,8 @@ for a download by link.
 
 Used on: the yearly reset and cards for a school (batches school page), the
 promotion, a class's cards and temporary passwords (batches class page, the
-class admin actions), the audit log export, and the factor resets and school
-policy here.
+class admin actions, the students' slips action), the audit log export, and the
+factor resets and school policy here.
 """
 
 from __future__ import annotations
