@@ -30,6 +30,7 @@ class SecondFactorMiddleware:
         user = getattr(request, "user", None)
         request.second_factor_pending = False
         if user is not None and rules.is_staff_member(user):
+            rules.start_working_day(request.session)  # a session from before this rule: from now
             if rules.working_day_over(request.session):
                 logout(request)
                 return redirect_to_login(request.get_full_path(), reverse("staff_login"))

@@ -72,6 +72,11 @@ def is_fresh(session: SessionBase) -> bool:
     return at is not None and 0 <= _now() - at <= settings.MIMS_STEP_UP_SECONDS
 
 
+def start_working_day(session: SessionBase) -> None:
+    if SIGNED_IN_AT not in session:
+        session[SIGNED_IN_AT] = _now()
+
+
 def working_day_over(session: SessionBase) -> bool:
     at = session.get(SIGNED_IN_AT)
     return at is not None and _now() - at > settings.MIMS_STAFF_SESSION_SECONDS

@@ -26,7 +26,8 @@ def _axes_logged_in(sender, request, user, **kwargs):  # noqa: ANN001, ANN003
         # Every sign-in asks again, even in a session that had passed before.
         request.session.pop(DEVICE_ID_SESSION_KEY, None)
         request.session.pop(rules.VERIFIED_AT, None)
-        request.session[rules.SIGNED_IN_AT] = rules._now()
+        request.session.pop(rules.SIGNED_IN_AT, None)
+        rules.start_working_day(request.session)
         if rules.must_verify(user):
             return
     AxesProxyHandler.user_logged_in(sender, request=request, user=user, **kwargs)

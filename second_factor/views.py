@@ -17,6 +17,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp_webauthn.models import WebAuthnCredential
 
+from accounts import ratelimits
 from accounts.lockouts import is_signin_locked
 from accounts.models import School, User
 
@@ -70,6 +71,9 @@ def verify(request: HttpRequest, *, again: bool = False) -> HttpResponse:
         return locked
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if ratelimits.login_failures_exceeded(request, increment=False):
+            form.add_error(None, ratelimits.TOO_MANY_TRIES)
+            return render(request, "second_factor/verify.html", _verify_context(request, form, next_url, again))
         device = flows.check_code(request, form.cleaned_data["code"])
         if device is not None:
             recovery = device.name == flows.RECOVERY_DEVICE
@@ -81,14 +85,17 @@ def verify(request: HttpRequest, *, again: bool = False) -> HttpResponse:
         if not request.user.is_authenticated:  # that failure locked the login ID
             return _locked_page(request)
         form.add_error("code", _("That code did not work. Check it and try again."))
-    ctx = {
+    return render(request, "second_factor/verify.html", _verify_context(request, form, next_url, again))
+
+
+def _verify_context(request: HttpRequest, form: CodeForm, next_url: str, again: bool) -> dict:
+    return {
         "form": form,
         "next": next_url,
         "again": again,
         "has_passkey": WebAuthnCredential.objects.filter(user=request.user, confirmed=True).exists(),
         "has_code": any(not isinstance(d, WebAuthnCredential) for d in flows.factors_of(request.user)),
     }
-    return render(request, "second_factor/verify.html", ctx)
 
 
 def step_up(request: HttpRequest) -> HttpResponse:

@@ -161,3 +161,25 @@ def test_a_sign_in_waiting_for_its_second_factor_ends_when_the_login_id_is_locke
     r = staff_client.get(VERIFY)
     assert r.status_code == 429 and b"Wait 15 minutes" in r.content
     assert SESSION_KEY not in staff_client.session
+
+
+@pytest.mark.django_db
+def test_a_childs_right_password_still_clears_their_failures(client, p2_student):
+    """Only staff sign-ins wait for the second factor before django-axes forgets failures."""
+    for _ in range(4):
+        client.post("/login/", {"username": p2_student.user.username, "password": "wrong-guess9"})
+    assert AccessAttempt.objects.filter(username=p2_student.user.username).exists()
+    client.post("/login/", {"username": p2_student.user.username, "password": "sunny2day"})
+    assert not AccessAttempt.objects.filter(username=p2_student.user.username).exists()
+
+
+@pytest.mark.django_db
+def test_one_address_guessing_codes_is_slowed_like_guessing_passwords(staff_client, form_teacher, settings):
+    settings.MIMS_LOGIN_FAILURE_RATE_PER_IP = "3/10m"
+    device = TOTPDevice.objects.create(user=form_teacher.user, name="App", confirmed=True)
+    password_only(staff_client, form_teacher.user)
+    for _ in range(4):  # one over the limit (the lock per login ID is 5)
+        staff_client.post(VERIFY, {"code": "abc"})
+    r = staff_client.post(VERIFY, {"code": code_for(device)})
+    assert r.status_code == 200 and b"Too many tries from this computer" in r.content
+    assert staff_client.get("/teacher/").status_code == 302
