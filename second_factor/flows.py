@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import translation
+from django.utils.crypto import salted_hmac
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.models import Device
@@ -79,13 +80,22 @@ def passkey_registered(request: HttpRequest) -> None:
 
 
 def new_recovery_codes(user: User) -> list[str]:
-    """A fresh sheet of one-time recovery codes; any earlier sheet stops working."""
+    """A fresh sheet of one-time recovery codes; any earlier sheet stops working.
+
+    Only a keyed digest of each code is stored (django-otp's StaticToken would
+    keep the code itself), so a copy of the database does not sign anyone in.
+    """
     with transaction.atomic():
         device, _ = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_DEVICE, defaults={"confirmed": True})
         device.token_set.all().delete()
         codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-        StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=recovery_digest(c)) for c in codes)
     return codes
+
+
+def recovery_digest(code: str) -> str:
+    """What is stored for a recovery code: HMAC-SHA256 with the SECRET_KEY, 16 hex digits (StaticToken's size)."""
+    return salted_hmac("second_factor.recovery_code", code.lower(), algorithm="sha256").hexdigest()[:16]
 
 
 def has_recovery_codes(user: User) -> bool:
@@ -112,10 +122,12 @@ def check_code(request: HttpRequest, code: str) -> Device | None:
     if not token:
         return None
     with transaction.atomic():
-        for model in (TOTPDevice, StaticDevice):
-            for device in model.objects.devices_for_user(user, confirmed=True).select_for_update():
-                if device.verify_token(token):
-                    return device
+        for device in TOTPDevice.objects.devices_for_user(user, confirmed=True).select_for_update():
+            if device.verify_token(token):
+                return device
+        for device in StaticDevice.objects.devices_for_user(user, confirmed=True).select_for_update():
+            if device.verify_token(recovery_digest(token)):  # deletes the used code
+                return device
     return None
 
 

@@ -45,3 +45,9 @@ def enrol_app(client: Client, user) -> TOTPDevice:
 @pytest.fixture
 def staff_client():
     return Client(REMOTE_ADDR="10.0.0.1")
+
+
+def recovery_sheet(client: Client) -> list[str]:
+    """The codes on the recovery sheet the enrolment just showed (once)."""
+    page = client.get("/staff/second-factor/recovery-codes/")
+    return re.findall(r"<li><code>([a-z0-9]+)</code></li>", page.content.decode())
