@@ -115,6 +115,9 @@ class TestStaffSignInPage:
         assert "Staff sign in" in page and "Username" in page
         assert "@students.edu.sg" not in page
 
+    def test_the_home_page_links_to_it(self, client):
+        assert 'href="/staff/sign-in/"' in client.get("/").content.decode()
+
     def test_the_childrens_page_links_to_it_and_keeps_where_to_go(self, client):
         page = client.get("/login/?next=/teacher/").content.decode()
         assert 'href="/staff/sign-in/?next=/teacher/"' in page
