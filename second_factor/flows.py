@@ -187,9 +187,14 @@ def resettable_staff(actor: User):  # noqa: ANN201
     return staff.filter(is_staff=False, teacher__school_id=school_id)
 
 
-def reset_factors(request: HttpRequest, target: User) -> int:
-    """Remove every factor of ``target``: they enrol again at their next sign-in."""
-    if not may_reset(request.user, target):
+def reset_factors(request: HttpRequest | None, target: User, *, by: str = "") -> int:
+    """Remove every factor of ``target``: they enrol again at their next sign-in.
+
+    From a page, ``request.user`` must be allowed (may_reset). Without a request
+    it is the server operator (``manage.py reset_second_factor``, e.g. for MOE IT's
+    own lost phone), named in ``by``.
+    """
+    if request is not None and not may_reset(request.user, target):
         raise PermissionDenied
     with transaction.atomic():
         removed = 0
@@ -197,9 +202,10 @@ def reset_factors(request: HttpRequest, target: User) -> int:
             device.delete()
             removed += 1
         audit.record(request, "second_factor.reset", target=target.login_id, school=audit.school_of(target),
-                     removed=removed)  # fmt: skip
+                     removed=removed, **({"by": by} if by else {}))  # fmt: skip
+    who = request.user.get_full_name() or request.user.username if request is not None else by
     with translation.override(settings.LANGUAGE_CODE):
-        notices.send("second-factor-reset", [target.email], {"user": target, "by": request.user})
+        notices.send("second-factor-reset", [target.email], {"user": target, "by": who})
     return removed
 
 

@@ -126,3 +126,23 @@ class TestStaffSignInPage:
     def test_it_refuses_a_wrong_password_with_the_one_message(self, client, form_teacher):
         r = client.post(STAFF_LOGIN, {"username": "ms_tan", "password": "nope-nope1"})
         assert r.status_code == 200 and b"do not match" in r.content
+
+
+@pytest.mark.django_db
+def test_the_operator_resets_moe_its_own_factors_from_the_command_line(moe_it):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    moe_it.email = "moe.it@moe.example"
+    moe_it.save()
+    factories.give_authenticator(moe_it)
+    out = io.StringIO()
+    call_command("reset_second_factor", "moe_it", "--by", "Ops duty officer, ticket 42", stdout=out)
+    assert "Removed 1 second factor(s) of moe_it" in out.getvalue()
+    assert not TOTPDevice.objects.filter(user=moe_it).exists()
+    event = AuditEvent.objects.get(action="second_factor.reset")
+    assert event.details == {"removed": 1, "by": "operator: Ops duty officer, ticket 42"}
+    assert mail.outbox[0].to == ["moe.it@moe.example"] and "Ops duty officer" in mail.outbox[0].body
+    with pytest.raises(CommandError, match="No staff account"):
+        call_command("reset_second_factor", "nobody", "--by", "x")
