@@ -34,11 +34,14 @@ class SecondFactorMiddleware:
             if rules.working_day_over(request.session):
                 logout(request)
                 return redirect_to_login(request.get_full_path(), reverse("staff_login"))
-            if not rules.is_verified(user) and rules.must_verify(user):
+            if self._allowed(request.path):
+                # Its own pages (the recovery codes sheet after enrolling) come
+                # before RequiredSetupMiddleware's steps, too.
                 request.second_factor_pending = True
-                if not self._allowed(request.path):
-                    step = "second_factor:verify" if rules.has_factor(user) else "second_factor:enrol"
-                    return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+            elif not rules.is_verified(user) and rules.must_verify(user):
+                request.second_factor_pending = True
+                step = "second_factor:verify" if rules.has_factor(user) else "second_factor:enrol"
+                return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 
     @staticmethod

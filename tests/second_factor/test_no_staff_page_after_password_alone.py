@@ -64,3 +64,20 @@ def test_a_child_never_meets_a_second_factor(client, p2_student):
     assert client.get("/account/").status_code == 200
     assert client.get("/staff/second-factor/").status_code == 404
     assert client.get("/staff/second-factor/set-up/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_temporary_password_is_changed_after_the_second_factor(form_teacher):
+    """Two required steps, one after the other, never a loop between them."""
+    from .conftest import enrol_app, recovery_sheet
+
+    form_teacher.user.set_temporary_password("temp-pass-42")
+    form_teacher.user.save()
+    client = Client(REMOTE_ADDR="10.0.0.1")
+    client.post("/staff/sign-in/", {"username": "ms_tan", "password": "temp-pass-42"})
+    assert client.get("/teacher/")["Location"].startswith("/staff/second-factor/set-up/")
+    assert client.get("/account/password/")["Location"].startswith("/staff/second-factor/set-up/")
+    enrol_app(client, form_teacher.user)
+    assert len(recovery_sheet(client)) == 10  # the sheet first, not lost to the next step
+    assert client.get("/teacher/")["Location"] == "/account/password/"
+    assert client.get("/account/password/").status_code == 200
