@@ -17,7 +17,6 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp_webauthn.models import WebAuthnCredential
 
-from accounts import ratelimits
 from accounts.lockouts import is_signin_locked
 from accounts.models import School, User
 
@@ -64,27 +63,20 @@ def verify(request: HttpRequest, *, again: bool = False) -> HttpResponse:
     _staff_only(request)
     next_url = _next(request)
     if not rules.has_factor(request.user):
-        return redirect(_to('second_factor:enrol', next_url))
+        return redirect(_to("second_factor:enrol", next_url))
     if not again and rules.is_verified(request.user):
         return redirect(next_url)
     if locked := _locked_out(request):
         return locked
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if ratelimits.login_failures_exceeded(request, increment=False):
-            form.add_error(None, ratelimits.TOO_MANY_TRIES)
-            return render(request, "second_factor/verify.html", _verify_context(request, form, next_url, again))
-        device = flows.check_code(request, form.cleaned_data["code"])
-        if device is not None:
-            recovery = device.name == flows.RECOVERY_DEVICE
-            flows.passed(request, device, method="recovery" if recovery else "totp")
-            if recovery and not flows.has_recovery_codes(request.user):
-                messages.warning(request, _("That was your last recovery code. Make new ones on “My second factor”."))
-            return redirect(next_url)
-        flows.failed(request, method="code")
-        if not request.user.is_authenticated:  # that failure locked the login ID
-            return _locked_page(request)
-        form.add_error("code", _("That code did not work. Check it and try again."))
+        recovery = form.device.name == flows.RECOVERY_DEVICE
+        flows.passed(request, form.device, method="recovery" if recovery else "totp")
+        if recovery and not flows.has_recovery_codes(request.user):
+            messages.warning(request, _("That was your last recovery code. Make new ones on “My second factor”."))
+        return redirect(next_url)
+    if not request.user.is_authenticated:  # that failure locked the login ID
+        return _locked_page(request)
     return render(request, "second_factor/verify.html", _verify_context(request, form, next_url, again))
 
 
@@ -109,7 +101,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     next_url = _next(request)
     if rules.has_factor(request.user) and not rules.is_verified(request.user):
-        return redirect(_to('second_factor:verify', next_url))
+        return redirect(_to("second_factor:verify", next_url))
     ctx = {"next": next_url, "passkey_next": _to("second_factor:passkey_done", next_url)}
     return render(request, "second_factor/enrol.html", ctx)
 
@@ -121,7 +113,7 @@ def enrol_app(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     next_url = _next(request)
     if rules.has_factor(request.user) and not rules.is_verified(request.user):
-        return redirect(_to('second_factor:verify', next_url))
+        return redirect(_to("second_factor:verify", next_url))
     device = flows.pending_authenticator(request.user, request.session.get(PENDING_APP))
     if device is None:
         device = flows.start_authenticator(request.user)
@@ -156,7 +148,7 @@ def _after_enrolment(request: HttpRequest, next_url: str) -> HttpResponse:
         messages.success(request, _("Your second factor is ready."))
         return redirect(next_url)
     request.session[SHOW_CODES] = flows.new_recovery_codes(request.user)
-    return redirect(_to('second_factor:recovery_codes', next_url))
+    return redirect(_to("second_factor:recovery_codes", next_url))
 
 
 @login_required
@@ -182,7 +174,7 @@ def factors(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "recovery_codes":
         request.session[SHOW_CODES] = flows.new_recovery_codes(request.user)
         flows.audit.record(request, "second_factor.recovery_codes", target=request.user.login_id)
-        return redirect(_to('second_factor:recovery_codes', reverse('second_factor:factors')))
+        return redirect(_to("second_factor:recovery_codes", reverse("second_factor:factors")))
     school = _school_of_admin(request.user)
     ctx = {
         "my_factors": [_describe(d) for d in flows.factors_of(request.user)],
