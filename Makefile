@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE := mims_portal.settings
 
-.PHONY: run test test-postgres lint setup browser messages clean
+.PHONY: run test test-postgres bench lint setup browser messages clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || exit 1
@@ -36,6 +36,11 @@ test-postgres: setup browser
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mims} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
 	$(BIN)/python -m pytest -q
+
+## Run every benchmark (PostgreSQL and Redis, ~30 min) and rewrite the numbers in docs/benchmarks.md.
+bench: setup
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r bench/requirements.lock
+	$(BIN)/python bench/run_all.py $(BENCH)
 
 lint: setup
 	$(BIN)/ruff check .

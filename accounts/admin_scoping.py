@@ -3,7 +3,9 @@ school ICT admin inside their own school.
 
 MOE IT are superusers and see every school. A school ICT admin is a staff user
 with a :class:`~accounts.models.Teacher` profile; they see the rows of
-``request.user.teacher.school`` only. Any other staff user sees nothing.
+``request.user.teacher.school`` only. Any other staff user sees nothing. The
+rule itself is :func:`accounts.scope.scope_of`; this module applies it to the
+admin.
 
 Use :class:`SchoolScopedAdmin` as the first base of every ``ModelAdmin`` (and
 of inlines) whose rows belong to a school, and name the path from the model to
@@ -47,26 +49,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.filters import RelatedFieldListFilter
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.utils.translation import gettext as _
 
 from .models import School, Student, Teacher, User
-
-
-def admin_school_id(user: Any) -> int | None:
-    """The school an ICT admin administers; None for MOE IT and for anyone else."""
-    if user.is_superuser:
-        return None
-    teacher = getattr(user, "teacher", None) if user.is_authenticated else None
-    return teacher.school_id if teacher is not None and user.is_staff else None
+from .scope import scope_of
 
 
 def sees_all_schools(user: Any) -> bool:
-    return bool(user.is_active and user.is_superuser)
+    """MOE IT: the admin's permissions, not the scope, limit what they change."""
+    return scope_of(user).everything
 
 
 def user_ids_of_school(school_id: int) -> models.QuerySet:
@@ -102,18 +100,16 @@ def scope_model_queryset(
 
 
 def _scope_by_path(user: Any, queryset: models.QuerySet, school_path: str | None) -> models.QuerySet:
-    if school_path is None or sees_all_schools(user):
+    if school_path is None:
         return queryset
-    school_id = admin_school_id(user)
-    if school_id is None:
-        return queryset.none()
-    return queryset.filter(**{school_path: school_id})
+    # The admin is IT's: a form teacher's class scope reaches no admin rows.
+    return scope_of(user).filter(queryset, school=school_path)
 
 
 class ScopedRelatedFieldListFilter(RelatedFieldListFilter):
     """A related-field filter offering only the related rows the admin may see."""
 
-    def field_choices(self, field, request, model_admin):  # noqa: ANN001
+    def field_choices(self, field, request, model_admin):
         ordering = self.field_admin_ordering(field, request, model_admin)
         related = field.remote_field.model._default_manager.all()
         allowed = scope_model_queryset(request, related, model_admin.admin_site)
@@ -135,7 +131,7 @@ class SchoolScopedAdmin:
         return _scope_by_path(request.user, queryset, self.school_path)
 
     def is_in_scope(self, request: HttpRequest, obj: models.Model) -> bool:
-        if obj.pk is None or self.school_path is None or sees_all_schools(request.user):
+        if obj.pk is None or self.school_path is None or scope_of(request.user).everything:
             return True
         if not isinstance(obj, self.model):
             # An inline is asked about its parent object, which the parent's
@@ -143,11 +139,25 @@ class SchoolScopedAdmin:
             return True
         return self.scope_queryset(request, type(obj)._default_manager.filter(pk=obj.pk)).exists()
 
+    # -- actions -----------------------------------------------------------
+    def response_action(self, request: HttpRequest, queryset: models.QuerySet, **kwargs: Any):
+        """A ticked row that is not a row (a tampered ``_selected_action``) gets a
+        message and the list again, not a 500 from the database."""
+        try:
+            for pk in request.POST.getlist(ACTION_CHECKBOX_NAME):
+                self.model._meta.pk.to_python(pk)
+        except ValidationError:
+            self.message_user(
+                request, _("Some of the ticked rows could not be found. Tick them again and retry."), messages.ERROR
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset, **kwargs)
+
     # -- querysets --------------------------------------------------------
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
         return self.scope_queryset(request, super().get_queryset(request))
 
-    def get_search_results(self, request: HttpRequest, queryset: models.QuerySet, search_term: str):  # noqa: ANN201
+    def get_search_results(self, request: HttpRequest, queryset: models.QuerySet, search_term: str):
         # Autocomplete calls this on the remote admin's get_queryset (already
         # scoped); scoping again is idempotent and guards subclasses that
         # build their own base queryset.
@@ -155,12 +165,12 @@ class SchoolScopedAdmin:
         return self.scope_queryset(request, queryset), may_have_duplicates
 
     # -- form fields ------------------------------------------------------
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # noqa: ANN001, ANN003, ANN201
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "queryset" not in kwargs:
             kwargs["queryset"] = self._related_choices(db_field, request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):  # noqa: ANN001, ANN003, ANN201
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
         if "queryset" not in kwargs:
             kwargs["queryset"] = self._related_choices(db_field, request)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
@@ -173,7 +183,7 @@ class SchoolScopedAdmin:
         return scope_model_queryset(request, queryset, self.admin_site)
 
     # -- filters ----------------------------------------------------------
-    def get_list_filter(self, request: HttpRequest):  # noqa: ANN201
+    def get_list_filter(self, request: HttpRequest):
         scoped = []
         for entry in super().get_list_filter(request):
             if isinstance(entry, str) and self._is_relation_path(entry):
@@ -198,7 +208,7 @@ class SchoolScopedAdmin:
     def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return super().has_delete_permission(request, obj) and (obj is None or self.is_in_scope(request, obj))
 
-    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):  # noqa: ANN001, ANN201
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Django redirects to the index with "… with ID “x” doesn't exist" for
         # a missing object. Another school's object is missing from the scoped
         # queryset too; answer both with a plain 404 so that nothing, not even

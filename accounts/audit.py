@@ -6,30 +6,20 @@ Django's auth signals below. Never pass a password, an answer or a token.
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 
 from axes.signals import user_locked_out
-from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from accounts.client_address import client_address
+
 from .models import AuditEvent, School
 
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address: REMOTE_ADDR, or the address the N-th trusted proxy
-    saw (MIMS_NUM_PROXIES), so that a forged X-Forwarded-For cannot dodge limits."""
-    addr = request.META.get("REMOTE_ADDR", "")
-    if settings.MIMS_NUM_PROXIES:
-        chain = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-        if len(chain) >= settings.MIMS_NUM_PROXIES:
-            addr = chain[-settings.MIMS_NUM_PROXIES]
-    try:
-        return str(ipaddress.ip_address(addr))
-    except ValueError:
-        return None
+# The one client-address rule (accounts/client_address.py), under the name that
+# existing callers import from here.
+client_ip = client_address
 
 
 def record(
@@ -54,7 +44,7 @@ def record(
         target=str(target)[:200],
         school_id=school.pk if isinstance(school, School) else school,
         outcome=outcome,
-        ip=client_ip(request) if request is not None else None,
+        ip=client_address(request) if request is not None else None,
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else "",
         details=details,
     )
@@ -82,18 +72,18 @@ def typed_id(login_key: str) -> str:
 
 
 @receiver(user_logged_in)
-def _logged_in(sender, request, user, **kwargs):  # noqa: ANN001, ANN003
+def _logged_in(sender, request, user, **kwargs):
     record(request, "login", actor=user, target=user.login_id)
 
 
 @receiver(user_logged_out)
-def _logged_out(sender, request, user, **kwargs):  # noqa: ANN001, ANN003
+def _logged_out(sender, request, user, **kwargs):
     if user is not None:
         record(request, "logout", actor=user, target=user.login_id)
 
 
 @receiver(user_login_failed)
-def _login_failed(sender, credentials, request=None, **kwargs):  # noqa: ANN001, ANN003
+def _login_failed(sender, credentials, request=None, **kwargs):
     # ``credentials`` has the password already cleansed by Django; keep only the ID.
     from .usernames import normalise_login_id
 
@@ -102,5 +92,14 @@ def _login_failed(sender, credentials, request=None, **kwargs):  # noqa: ANN001,
 
 
 @receiver(user_locked_out)
-def _locked_out(sender, request, username, ip_address=None, **kwargs):  # noqa: ANN001, ANN003
-    record(request, "login.locked", target=typed_id(username), outcome=AuditEvent.Outcome.REFUSED)
+def _locked_out(sender, request, username, ip_address=None, **kwargs):
+    # axes sends this for the failure that locks the ID and again for every try
+    # while it is locked (each of those is audited as a refused "login"). Only
+    # the first is a lockout: the one on which axes counted a failure.
+    if getattr(request, "axes_failures_since_start", None) is None:
+        return
+    from .models import User
+
+    user = User.objects.filter(username=username).select_related("student", "teacher").first()
+    refused = AuditEvent.Outcome.REFUSED
+    record(request, "login.locked", target=typed_id(username), school=school_of(user), outcome=refused)

@@ -28,7 +28,7 @@ class LoginForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, request: HttpRequest, *args, staff: bool = False, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, request: HttpRequest, *args, staff: bool = False, **kwargs) -> None:
         self.request = request
         self.user: User | None = None
         super().__init__(*args, **kwargs)
@@ -80,7 +80,7 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
 
     error_messages = {"password_mismatch": gettext_lazy("The two passwords are not the same. Type them again.")}
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         _child_labels(self)
 
@@ -93,7 +93,7 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         "password_incorrect": gettext_lazy("That is not your password now. Try again."),
     }
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         _child_labels(self)
         self.order_fields(["old_password", "new_password1", "new_password2"])

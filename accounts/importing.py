@@ -49,6 +49,7 @@ from django.utils.translation import gettext_lazy
 from . import audit
 from .login_ids import allocate_usernames
 from .models import AuditEvent, Level, School, SchoolClass, Student, User
+from .scope import scope_of
 from .usernames import InvalidName, analyse_name, is_valid_username, normalise_login_id
 
 # A line of a real class list is well under 200 characters; anything near this
@@ -332,6 +333,11 @@ def parse_csv(data: bytes, *, name: str = "") -> ParsedFile:
         def value(column: str, fields: list[str] = fields) -> str:
             return " ".join(fields[columns[column]].split()) if column in columns else ""
 
+        if len(rows) == settings.MIMS_IMPORT_MAX_ROWS:
+            raise ImportFileError(
+                _("The file has more than %(max)s students. Split it (for example one file per school) and "
+                  "import each part.") % {"max": f"{settings.MIMS_IMPORT_MAX_ROWS:,}"}
+            )  # fmt: skip
         rows.append(
             CsvRow(
                 line=line,
@@ -420,11 +426,13 @@ class ImportPlan:
 def allowed_school_ids(actor: User | None) -> set[int] | None:
     """Schools ``actor`` may import into: None means all (MOE IT, the command).
     A school ICT admin imports only for their own school."""
-    if actor is None or actor.is_superuser:
+    if actor is None:
         return None
-    teacher = getattr(actor, "teacher", None)
-    if actor.is_staff and teacher is not None:
-        return {teacher.school_id}
+    scope = scope_of(actor)
+    if scope.everything:
+        return None
+    if scope.is_it:
+        return {scope.school_id}
     raise PermissionDenied(_("Only MOE IT and school ICT admins may import students."))
 
 

@@ -6,6 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import scope
+from .scope import scope_of
+
 
 class Level(models.IntegerChoices):
     P1 = 1, "P1"
@@ -16,9 +19,18 @@ class Level(models.IntegerChoices):
     P6 = 6, "P6"
 
 
+class SchoolQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> SchoolQuerySet:
+        """Schools the user does school-wide work for: every school for MOE IT,
+        their own for an ICT admin, none for a form teacher (accounts/scope.py)."""
+        return scope_of(user).filter(self, school="pk")
+
+
 class School(models.Model):
     name = models.CharField(_("name"), max_length=200)
     code = models.CharField(_("code"), max_length=20, unique=True, help_text=_("The school code used in imports."))
+
+    objects = SchoolQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -29,12 +41,25 @@ class School(models.Model):
         return self.name
 
 
+class SchoolClassQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> SchoolClassQuerySet:
+        """Classes the user may see: all for MOE IT, their school's for an ICT
+        admin, their active form classes for a form teacher (accounts/scope.py)."""
+        return scope_of(user).filter(self, school="school", school_class="pk")
+
+    def current(self) -> SchoolClassQuerySet:
+        """This year's classes: an inactive class is kept for the record only."""
+        return self.filter(is_active=True)
+
+
 class SchoolClass(models.Model):
     school = models.ForeignKey(School, models.CASCADE, related_name="classes", verbose_name=_("school"))
     year = models.PositiveSmallIntegerField(_("year"))
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     name = models.CharField(_("name"), max_length=50, help_text=_('For example "4 Courage".'))
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = SchoolClassQuerySet.as_manager()
 
     class Meta:
         ordering = ["school__name", "-year", "level", "name"]
@@ -81,7 +106,7 @@ class User(AbstractUser):
     @property
     def is_school_admin(self) -> bool:
         """A school ICT admin: staff of one school (MOE IT are superusers)."""
-        return self.is_staff and not self.is_superuser and hasattr(self, "teacher")
+        return scope_of(self).kind == scope.SCHOOL
 
     def set_temporary_password(self, raw_password: str) -> None:
         self.set_password(raw_password)
@@ -90,16 +115,14 @@ class User(AbstractUser):
 
 class StudentQuerySet(models.QuerySet):
     def for_user(self, user: User) -> StudentQuerySet:
-        """Students this staff member may see: all for MOE IT, their school for
-        an ICT admin, their form classes for a form teacher, none otherwise."""
-        if user.is_superuser:
-            return self
-        teacher = getattr(user, "teacher", None)
-        if teacher is None:
-            return self.none()
-        if user.is_staff:
-            return self.filter(school_id=teacher.school_id)
-        return self.filter(school_class__in=teacher.form_classes.all())
+        """Students the user may see: all for MOE IT, their school's for an ICT
+        admin, the children still at school in their active form classes for a
+        form teacher, none otherwise (accounts/scope.py)."""
+        return scope_of(user).filter(self, school="school", school_class="school_class", user="user")
+
+    def current(self) -> StudentQuerySet:
+        """Children still at school, in an active class: the ones anyone works for."""
+        return self.filter(user__is_active=True, school_class__is_active=True)
 
 
 class Student(models.Model):
@@ -163,7 +186,7 @@ class Teacher(models.Model):
 
 
 class AuditEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # noqa: ANN003
+    def update(self, **kwargs):
         raise PermissionDenied("Audit events cannot be changed.")
 
     def delete(self):
@@ -204,10 +227,10 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.created:%Y-%m-%d %H:%M} {self.action} {self.target} {self.outcome}"
 
-    def save(self, *args, **kwargs):  # noqa: ANN002, ANN003
+    def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionDenied("Audit events cannot be changed.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003
+    def delete(self, *args, **kwargs):
         raise PermissionDenied("Audit events cannot be deleted.")

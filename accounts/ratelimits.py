@@ -12,14 +12,14 @@ from django.utils.translation import gettext_lazy
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
-from .audit import client_ip
+from accounts.client_address import client_address
 
 # What a child sees when their computer's address is over a limit.
 TOO_MANY_TRIES = gettext_lazy("Too many tries from this computer. Please wait a few minutes and try again.")
 
 
 def _ip_key(group: str, request: HttpRequest) -> str:
-    return client_ip(request) or "unknown"
+    return client_address(request) or "unknown"
 
 
 def login_attempts_exceeded(request: HttpRequest) -> bool:

@@ -28,7 +28,7 @@ def normalise_login_id(typed: str) -> str:
     return value[:150]
 
 
-def login_key_from_request(request, credentials: dict | None = None) -> str:  # noqa: ANN001
+def login_key_from_request(request, credentials: dict | None = None) -> str:
     """django-axes AXES_USERNAME_CALLABLE: lock the login ID however it was typed."""
     if credentials and credentials.get("username"):
         return normalise_login_id(credentials["username"])

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 class MimsCharacterValidator:
     """The MIMS rule: at least one lowercase letter and one digit."""
 
-    def validate(self, password: str, user=None) -> None:  # noqa: ANN001
+    def validate(self, password: str, user=None) -> None:
         errors = []
         if not re.search(r"[a-z]", password):
             errors.append(ValidationError(_("Add at least one small letter (a to z)."), code="no_lowercase"))
@@ -31,7 +31,7 @@ class NameSimilarityValidator(UserAttributeSimilarityValidator):
     def __init__(self, max_similarity: float = 0.7) -> None:
         super().__init__(user_attributes=("username", "first_name", "last_name"), max_similarity=max_similarity)
 
-    def validate(self, password: str, user=None) -> None:  # noqa: ANN001
+    def validate(self, password: str, user=None) -> None:
         if user is None:
             return
         lowered = password.lower()
@@ -53,7 +53,7 @@ class NameSimilarityValidator(UserAttributeSimilarityValidator):
 
 
 class NotCurrentPasswordValidator:
-    def validate(self, password: str, user=None) -> None:  # noqa: ANN001
+    def validate(self, password: str, user=None) -> None:
         if user is not None and user.pk and user.has_usable_password() and user.check_password(password):
             raise ValidationError(_("Pick a password you have not used now."), code="password_unchanged")
 

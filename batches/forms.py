@@ -37,7 +37,7 @@ class ClassBatchForm(forms.Form):
         label=_("I understand the old secret words or passwords of these children stop working."),
     )
 
-    def __init__(self, *args, school_class: SchoolClass, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, school_class: SchoolClass, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.school_class = school_class
         self.fields["students"].queryset = (

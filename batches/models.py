@@ -15,15 +15,33 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import School, SchoolClass, Student
+from accounts.models import School, SchoolClass, Student, User
+from accounts.scope import CLASSES, scope_of
 
 
 def private_dir() -> Path:
     """Where printable files wait for their one download: never web-served."""
     return Path(settings.VAR_DIR) / "private" / "batches"
+
+
+class BatchQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> BatchQuerySet:
+        """Batches about children the user may still see: their school's for IT
+        (MOE IT: all), for a form teacher only batches whose every class is one
+        of their active form classes (accounts/scope.py). The PDF holds
+        passwords or answers: a teacher moved off a class since asking must not
+        collect it."""
+        scope = scope_of(user)
+        if scope.kind != CLASSES:
+            return scope.filter(self, school="school")
+        outside = BatchUnit.objects.filter(batch=OuterRef("pk")).filter(
+            Q(school_class__isnull=True) | ~Q(school_class__in=scope.form_class_ids())
+        )
+        return self.exclude(Exists(outside))
 
 
 class Batch(models.Model):
@@ -56,6 +74,8 @@ class Batch(models.Model):
     finished = models.DateTimeField(_("finished"), null=True, blank=True)
     expires_at = models.DateTimeField(_("deleted after"), null=True, blank=True)
     downloaded_at = models.DateTimeField(_("downloaded"), null=True, blank=True)
+
+    objects = BatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created", "-id"]

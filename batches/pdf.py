@@ -161,7 +161,7 @@ def draw_card(sheet: Sheet, item: dict[str, Any]) -> None:
 
 
 def draw_slip(sheet: Sheet, item: dict[str, Any]) -> None:
-    from accounts.slips import STEPS
+    from .slips import STEPS
 
     x, y = sheet.next_box()
     top = y + CARD_H - PAD

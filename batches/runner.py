@@ -32,11 +32,11 @@ from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts import audit, slips
-from accounts.models import School, SchoolClass, Student, User
+from accounts import audit
+from accounts.models import School, Student, User
 from sspr import cards
 
-from . import pdf
+from . import pdf, slips
 from .hashing import HashPool
 from .models import Batch, BatchUnit, file_lifetime, private_dir
 
@@ -283,16 +283,10 @@ def take_file(batch: Batch, user: User, *, request: HttpRequest | None = None) -
 
 
 def may_still_see(batch: Batch, user: User) -> bool:
-    """Whether ``user`` may see every class of the batch today. The PDF holds
-    passwords or challenge answers: a teacher moved off a class (or an ICT
-    admin who is no longer one) after asking must not still collect it."""
-    if not user.is_active:
-        return False
-    class_ids = set(batch.units.values_list("school_class_id", flat=True))
-    if None in class_ids:  # a class deleted since: only school-wide IT of that school
-        return schools_for_user(user).filter(pk=batch.school_id).exists()
-    visible = classes_for_user(user).filter(pk__in=class_ids, school_id=batch.school_id).count()
-    return visible == len(class_ids)
+    """Whether ``user`` may see every class of the batch today (see
+    ``Batch.objects.for_user``): a teacher moved off a class (or an ICT admin
+    who is no longer one) after asking must not still collect the PDF."""
+    return Batch.objects.for_user(user).filter(pk=batch.pk).exists()
 
 
 def cleanup_expired() -> int:
@@ -311,28 +305,3 @@ def cleanup_expired() -> int:
             shutil.rmtree(batch.work_dir(), ignore_errors=True)
             audit.record(None, f"batch.{batch.kind}.expired", target=f"batch {batch.pk}", school=batch.school_id)
     return len(stale)
-
-
-def classes_for_user(user: User) -> Any:
-    """Classes this person may make batches for: all for MOE IT, their school's
-    for an ICT admin, their form classes for a form teacher, none otherwise."""
-    if not user.is_authenticated:
-        return SchoolClass.objects.none()
-    if user.is_superuser:
-        return SchoolClass.objects.all()
-    teacher = getattr(user, "teacher", None)
-    if teacher is None:
-        return SchoolClass.objects.none()
-    if user.is_staff:
-        return SchoolClass.objects.filter(school_id=teacher.school_id)
-    return teacher.form_classes.all()
-
-
-def schools_for_user(user: User) -> Any:
-    """Schools this person may run school-wide work for (IT only)."""
-    if user.is_authenticated and user.is_superuser:
-        return School.objects.all()
-    teacher = getattr(user, "teacher", None) if user.is_authenticated else None
-    if teacher is not None and user.is_staff:
-        return School.objects.filter(pk=teacher.school_id)
-    return School.objects.none()

@@ -1,67 +1,57 @@
 """Pages for batches: start one (form teachers for their classes, IT for
 levels or a school), watch its progress, download its PDF once.
 
-Admin actions (accounts/admin.py) call the ``start_*`` functions at the end
-of this module with the admin's request and queryset.
+The admin's actions that start batches are in batches/admin.py.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import School, SchoolClass, Student
-from accounts.promotion import PromotionRefused, plan_promotion, promote
+from accounts.scope import class_or_404, it_required, refuse, school_or_404, teacher_required
 from second_factor.decorators import fresh_second_factor_required
 
 from . import runner
 from .forms import ClassBatchForm, PromotionForm, SchoolBatchForm
 from .models import Batch
-from .runner import BatchRefused, classes_for_user, schools_for_user
-
-
-def _get_class_for_user(request: HttpRequest, pk: int) -> SchoolClass:
-    return get_object_or_404(classes_for_user(request.user).select_related("school"), pk=pk)
-
-
-def _get_school_for_it(request: HttpRequest, pk: int) -> School:
-    return get_object_or_404(schools_for_user(request.user), pk=pk)
+from .promotion import PromotionRefused, plan_promotion, promote
+from .runner import BatchRefused
 
 
 def _get_own_batch(request: HttpRequest, pk: int) -> Batch:
-    # Someone else's batch is "not found": not even its existence is shown.
-    return get_object_or_404(Batch.objects.select_related("school"), pk=pk, requested_by=request.user)
+    # Someone else's batch, or one about children no longer in the user's
+    # scope, is "not found": not even its existence is shown.
+    batch = Batch.objects.for_user(request.user).select_related("school").filter(pk=pk, requested_by=request.user)
+    found = batch.first()
+    if found is None:
+        refuse(request, f"batch:{pk}")
+    return found
 
 
-def _staff_only(request: HttpRequest) -> None:
-    if not (request.user.is_superuser or hasattr(request.user, "teacher")):
-        raise Http404
-
-
-@login_required
+@teacher_required
 def index(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
     ctx = {
-        "classes": classes_for_user(request.user).filter(is_active=True).select_related("school"),
-        "schools": schools_for_user(request.user),
-        "batches": Batch.objects.filter(requested_by=request.user).select_related("school")[:20],
+        "classes": SchoolClass.objects.current().for_user(request.user).select_related("school"),
+        "schools": School.objects.for_user(request.user),
+        "batches": Batch.objects.for_user(request.user).filter(requested_by=request.user).select_related("school")[
+            :20
+        ],
     }
     return render(request, "batches/index.html", ctx)
 
 
-@login_required
+@teacher_required
 @fresh_second_factor_required(methods=None)
 def class_page(request: HttpRequest, pk: int) -> HttpResponse:
-    school_class = _get_class_for_user(request, pk)
+    school_class = class_or_404(request, pk)
     form = ClassBatchForm(request.POST or None, school_class=school_class)
     if request.method == "POST" and form.is_valid():
         chosen = form.chosen()
@@ -80,10 +70,10 @@ def class_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "batches/class.html", {"school_class": school_class, "form": form})
 
 
-@login_required
+@it_required
 @fresh_second_factor_required(methods=None)
 def school_page(request: HttpRequest, pk: int) -> HttpResponse:
-    school = _get_school_for_it(request, pk)
+    school = school_or_404(request, pk)
     form = SchoolBatchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         levels = sorted(form.cleaned_data["levels"])
@@ -103,15 +93,17 @@ def school_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _students_of(school: School, levels: Iterable[int]) -> QuerySet[Student]:
-    return Student.objects.filter(
-        school=school, school_class__is_active=True, school_class__level__in=list(levels), user__is_active=True
-    ).select_related("user", "school_class")
+    return (
+        Student.objects.current()
+        .filter(school=school, school_class__level__in=list(levels))
+        .select_related("user", "school_class")
+    )
 
 
-@login_required
+@it_required
 @fresh_second_factor_required(methods=None)
 def promote_page(request: HttpRequest, pk: int) -> HttpResponse:
-    school = _get_school_for_it(request, pk)
+    school = school_or_404(request, pk)
     try:
         plan = plan_promotion(school)
     except PromotionRefused as e:
@@ -132,13 +124,13 @@ def promote_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "batches/promote.html", {"school": school, "plan": plan, "form": form})
 
 
-@login_required
+@teacher_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_own_batch(request, pk)
     return render(request, "batches/detail.html", {"batch": batch})
 
 
-@login_required
+@teacher_required
 def status(request: HttpRequest, pk: int) -> JsonResponse:
     batch = _get_own_batch(request, pk)
     return JsonResponse(
@@ -148,11 +140,9 @@ def status(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 @require_POST
-@login_required
+@teacher_required
 def download(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _get_own_batch(request, pk)
-    if not runner.may_still_see(batch, request.user):  # e.g. moved off the class since asking
-        raise Http404
+    batch = _get_own_batch(request, pk)  # 404 if moved off the class since asking
     runner.cleanup_expired()
     batch.refresh_from_db()
     data = runner.take_file(batch, request.user, request=request)
@@ -168,7 +158,7 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@teacher_required
 def resume(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_own_batch(request, pk)
     if runner.resume(batch, request=request):
@@ -176,64 +166,3 @@ def resume(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("This batch cannot be carried on."))
     return redirect("batches:detail", batch.pk)
-
-
-# --- For admin actions ----------------------------------------------------
-
-
-def _start(request: HttpRequest, kind: str, students: Iterable[Student], params: dict) -> HttpResponse:
-    """One batch per school; redirect to its page (or to the list for many)."""
-    by_school: dict[int, list[Student]] = defaultdict(list)
-    for s in students:
-        by_school[s.school_id].append(s)
-    made = []
-    for group in by_school.values():
-        try:
-            made.append(
-                runner.create_batch(
-                    kind=kind, requested_by=request.user, school=group[0].school, students=group, params=params,
-                    request=request,
-                )
-            )
-        except BatchRefused as e:
-            messages.error(request, f"{group[0].school}: {e}")
-    if not by_school:
-        messages.error(request, _("None of the chosen children can get this."))
-    if len(made) == 1:
-        return redirect("batches:detail", made[0].pk)
-    for batch in made:
-        messages.success(request, _("Started: %(batch)s") % {"batch": batch})
-    return redirect("batches:index")
-
-
-def _visible_students(request: HttpRequest, students: QuerySet[Student]) -> QuerySet[Student]:
-    return students.filter(school_class__in=classes_for_user(request.user), user__is_active=True).select_related(
-        "user", "school", "school_class"
-    )
-
-
-def start_cards_for_classes(request: HttpRequest, queryset: QuerySet[SchoolClass]) -> HttpResponse:
-    """Admin action: challenge cards for every P2–3 child of these classes."""
-    students = _visible_students(request, Student.objects.filter(school_class__in=queryset))
-    return _start(request, Batch.Kind.CARDS, students, {"reissue": False})
-
-
-def start_slips_for_classes(request: HttpRequest, queryset: QuerySet[SchoolClass]) -> HttpResponse:
-    """Admin action: new temporary passwords and slips for these classes."""
-    students = _visible_students(request, Student.objects.filter(school_class__in=queryset))
-    return _start(request, Batch.Kind.SLIPS, students, {"channel": "class"})
-
-
-def start_cards_for_students(request: HttpRequest, queryset: QuerySet[Student]) -> HttpResponse:
-    """Admin action: new cards for these children (lost cards)."""
-    return _start(request, Batch.Kind.CARDS, _visible_students(request, queryset), {"reissue": True})
-
-
-def start_slips_for_students(request: HttpRequest, queryset: QuerySet[Student]) -> HttpResponse:
-    """Admin action: slips for these children (new students, lost slips)."""
-    return _start(request, Batch.Kind.SLIPS, _visible_students(request, queryset), {"channel": "new_students"})
-
-
-def start_for_school(request: HttpRequest, school: School) -> HttpResponse:
-    """Admin link: the page for cards by level and the yearly reset."""
-    return redirect(reverse("batches:school", args=[school.pk]))

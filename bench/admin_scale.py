@@ -167,7 +167,7 @@ def load(students: int) -> None:
     del User, ChallengeAnswer
 
 
-def personas():  # noqa: ANN201
+def personas():
     from django.contrib.auth.models import Group
 
     from accounts.models import School, Teacher, User
@@ -180,7 +180,7 @@ def personas():  # noqa: ANN201
     return moe, ict
 
 
-def measure(client, url: str, params: dict, runs: int) -> dict:  # noqa: ANN001
+def measure(client, url: str, params: dict, runs: int) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -202,7 +202,7 @@ def measure(client, url: str, params: dict, runs: int) -> dict:  # noqa: ANN001
             "slowest_sql": slowest["sql"], "slowest_time": float(slowest["time"])}  # fmt: skip
 
 
-def scenarios(user) -> list[tuple[str, dict]]:  # noqa: ANN001
+def scenarios(user) -> list[tuple[str, dict]]:
     from accounts.models import Student
 
     # A student this user can see, so that each search finds something.

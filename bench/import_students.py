@@ -38,7 +38,7 @@ def make_csv(count: int, school_code: str) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
-def timed(label: str, fn, results: list) -> object:  # noqa: ANN001
+def timed(label: str, fn, results: list) -> object:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -79,10 +79,10 @@ def main() -> None:
 
         parsed = timed("parse", lambda: importing.parse_csv(data, name="bench.csv"), results)
 
-        def preview():  # noqa: ANN202
+        def preview():
             return importing.apply_plan(importing.plan_import(parsed), commit=False)
 
-        def commit():  # noqa: ANN202
+        def commit():
             return importing.apply_plan(importing.plan_import(parsed), commit=True)
 
         shown = timed("preview (plan + dry run, rolled back)", preview, results)

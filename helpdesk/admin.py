@@ -27,10 +27,10 @@ class MatchedFilter(admin.SimpleListFilter):
     title = gettext_lazy("matched to a child")
     parameter_name = "matched"
 
-    def lookups(self, request, model_admin):  # noqa: ANN001, ANN201
+    def lookups(self, request, model_admin):
         return [("no", gettext_lazy("Not matched")), ("yes", gettext_lazy("Matched"))]
 
-    def queryset(self, request, queryset):  # noqa: ANN001, ANN201
+    def queryset(self, request, queryset):
         if self.value() == "no":
             return queryset.filter(student__isnull=True)
         if self.value() == "yes":
@@ -55,7 +55,7 @@ class ResetRequestAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # requests come from the public form only
 
-    def get_search_results(self, request: HttpRequest, queryset, search_term: str):  # noqa: ANN001, ANN201
+    def get_search_results(self, request: HttpRequest, queryset, search_term: str):
         # A reference code is typed as shown ("K7MX-3QPA"); it is stored without the dash.
         if code := normalise_code(search_term):
             search_term = code
@@ -68,7 +68,7 @@ class ResetRequestAdmin(SchoolScopedAdmin, admin.ModelAdmin):
             return format_html('<a href="{}">{}</a>', url, _("Match to a child"))
         return "-"
 
-    def get_urls(self):  # noqa: ANN201
+    def get_urls(self):
         extra = [
             path(
                 "<int:object_id>/match/",

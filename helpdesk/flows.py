@@ -1,5 +1,6 @@
 """Steps that touch several models: taking a request from the public form, and
-a teacher's actions on a child.
+the actions on a child's account, by a teacher on the child's page or by IT
+in the admin (staff/admin.py and the lockouts page call the same functions).
 
 Every teacher action locks the child's user row first and then the request
 row (always in that order, so two actions cannot deadlock), checks the state
@@ -203,14 +204,21 @@ def _in_progress(reset_request: ResetRequest | None, actor: User) -> None:
 
 
 def issue_password(
-    http_request: HttpRequest, student: Student, *, actor: User, request_id: int | None, stamp: str
+    http_request: HttpRequest,
+    student: Student,
+    *,
+    actor: User,
+    request_id: int | None,
+    stamp: str | None,
+    channel: str = "teacher",
 ) -> str:
     """Issue a temporary password (closing the request as done, if any) and
     return it, to be shown once. ``stamp`` is the password stamp the teacher's
-    page was drawn with."""
+    page was drawn with; None from the admin, whose confirmation page lists
+    children, not their passwords' state."""
 
     def body(locked: _Locked) -> str:
-        if not constant_time_compare(stamp, password_stamp(locked.user)):
+        if stamp is not None and not constant_time_compare(stamp, password_stamp(locked.user)):
             last = (
                 AuditEvent.objects.filter(
                     action="password.temporary", target=student.login_id,
@@ -225,7 +233,7 @@ def issue_password(
                     % {"name": _staff_name(last.actor), "time": timezone.localtime(last.created).strftime("%H:%M")}
                 )
             raise ActionRefused(_("This child's password changed after you opened the page. Nothing was changed."))
-        password = issue_temporary_password(locked.user, request=http_request, actor=actor, channel="teacher")
+        password = issue_temporary_password(locked.user, request=http_request, actor=actor, channel=channel)
         _close_done(http_request, locked.reset_request, actor, "temporary_password")
         return password
 
@@ -244,42 +252,49 @@ def _act_and_record(
     request_id: int | None,
     action: str,
     do: Callable[[User], int],
-    counted: str,
+    audited_as: str,
+    **details: str,
 ) -> int:
-    """A teacher action that changes something about the child's account and
-    leaves the request open (marked as being handled): ``do`` gets the locked
-    user and returns how many rows it changed, audited as ``counted``."""
+    """An action that changes something about the child's account and leaves
+    the request open (marked as being handled): ``do`` gets the locked user
+    and returns how many rows it removed, audited as ``audited_as``."""
 
     def body(locked: _Locked) -> int:
-        count = do(locked.user)
+        removed = do(locked.user)
         _in_progress(locked.reset_request, actor)
         audit.record(
-            http_request, f"teacher.{action}", actor=actor, target=student.login_id, school=student.school_id,
-            **{counted: count},
+            http_request, audited_as, actor=actor, target=student.login_id, school=student.school_id,
+            removed=removed, **details,
         )  # fmt: skip
-        return count
+        return removed
 
     return _act(http_request, student, actor, action, request_id, body)
 
 
-def clear_answers(http_request: HttpRequest, student: Student, *, actor: User, request_id: int | None) -> int:
+def clear_answers(
+    http_request: HttpRequest, student: Student, *, actor: User, request_id: int | None, channel: str = "teacher"
+) -> int:
     return _act_and_record(
         http_request, student, actor=actor, request_id=request_id, action="clear_answers", do=_clear_answers,
-        counted="cleared",
+        audited_as="answers.cleared", channel=channel,
     )  # fmt: skip
 
 
-def unlock_signin(http_request: HttpRequest, student: Student, *, actor: User, request_id: int | None) -> int:
+def unlock_signin(
+    http_request: HttpRequest, student: Student, *, actor: User, request_id: int | None, channel: str = "teacher"
+) -> int:
     return _act_and_record(
         http_request, student, actor=actor, request_id=request_id, action="unlock_signin",
-        do=lambda user: _unlock_signin(user.username), counted="removed",
+        do=lambda user: _unlock_signin(user.username), audited_as="lockout.unlocked", kind="signin", channel=channel,
     )  # fmt: skip
 
 
-def unlock_reset(http_request: HttpRequest, student: Student, *, actor: User, request_id: int | None) -> int:
+def unlock_reset(
+    http_request: HttpRequest, student: Student, *, actor: User, request_id: int | None, channel: str = "teacher"
+) -> int:
     return _act_and_record(
         http_request, student, actor=actor, request_id=request_id, action="unlock_reset",
-        do=lambda user: _unlock_reset(user.username), counted="removed",
+        do=lambda user: _unlock_reset(user.username), audited_as="lockout.unlocked", kind="reset", channel=channel,
     )  # fmt: skip
 
 

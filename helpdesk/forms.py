@@ -59,7 +59,7 @@ class ResetRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 300}),
     )
 
-    def __init__(self, *args, request: HttpRequest, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, request: HttpRequest, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.request = request
 
@@ -106,7 +106,7 @@ class StatusForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, request: HttpRequest, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, request: HttpRequest, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.request = request
 
@@ -150,7 +150,7 @@ class MatchForm(forms.Form):
 
     student = forms.ModelChoiceField(label=_("Child"), queryset=Student.objects.none())
 
-    def __init__(self, *args, reset_request: ResetRequest, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, reset_request: ResetRequest, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["student"].queryset = (
             Student.objects.filter(school_id=reset_request.school_id)

@@ -19,7 +19,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import School, SchoolClass, Student
+from accounts.models import School, SchoolClass, Student, User
+from accounts.scope import scope_of
 
 # No 0/O, 1/I/L: a code read off a phone and typed again cannot be mistaken.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -48,6 +49,14 @@ class ResetRequestQuerySet(models.QuerySet):
 
     def unmatched(self) -> ResetRequestQuerySet:
         return self.filter(student__isnull=True)
+
+    def for_user(self, user: User) -> ResetRequestQuerySet:
+        """Requests the user may see: all for MOE IT, their school's (matched or
+        not) for an ICT admin, those about the children of their active form
+        classes for a form teacher (accounts/scope.py)."""
+        return scope_of(user).filter(
+            self, school="school", school_class="student__school_class", user="student__user"
+        )
 
     def prune(self, before: datetime) -> int:
         """Delete requests closed before ``before`` (names and contacts typed by

@@ -7,20 +7,20 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.lockouts import locked_usernames
 from accounts.models import SchoolClass, Student
-from sspr.answers import ANSWERS_NEEDED
-from sspr.models import ChallengeAnswer, ResetLock
+from sspr.answers import OWN_ANSWER_LEVELS
+from sspr.cards import CARD_LEVELS
+from sspr.models import AnswerStatus, ChallengeAnswer, ResetLock
 
 
 @dataclass
 class Row:
     student: Student
     login_id: str
-    answers: str  # "own", "school" or "none", as sspr.answers.answer_status
+    answers: AnswerStatus
     signin_locked: bool
     reset_locked: bool
     last_login: datetime | None
@@ -30,16 +30,21 @@ class Row:
     def locked(self) -> bool:
         return self.signin_locked or self.reset_locked
 
+    @property
+    def next_step(self) -> str | None:
+        """For a child who is not set up: "card" (Primary 2–3 need a new card)
+        or "setup" (Primary 4–6 are asked at their next sign-in)."""
+        if self.answers != AnswerStatus.NONE:
+            return None
+        if self.student.level in CARD_LEVELS:
+            return "card"
+        return "setup" if self.student.level in OWN_ANSWER_LEVELS else None
+
 
 def student_rows(students: list[Student]) -> list[Row]:
     user_ids = [s.user_id for s in students]
     usernames = [s.user.username for s in students]
-    answers = {
-        row["user_id"]: row
-        for row in ChallengeAnswer.objects.filter(user_id__in=user_ids)
-        .values("user_id")
-        .annotate(n=Count("id"), school_n=Count("id", filter=Q(school_set=True)))
-    }
+    answers = ChallengeAnswer.objects.filter(user_id__in=user_ids).status_by_user()
     signin_locked = locked_usernames(usernames)
     # ResetLock keys are typed login IDs normalised to the username.
     reset_locked = set(
@@ -58,7 +63,7 @@ def student_rows(students: list[Student]) -> list[Row]:
             Row(
                 student=s,
                 login_id=s.user.login_id,
-                answers=_answer_status(answers.get(s.user_id)),
+                answers=answers.get(s.user_id, AnswerStatus.NONE),
                 signin_locked=s.user.username in signin_locked,
                 reset_locked=s.user.username in reset_locked,
                 last_login=s.user.last_login,
@@ -66,13 +71,6 @@ def student_rows(students: list[Student]) -> list[Row]:
             )
         )
     return rows
-
-
-def _answer_status(counts: dict | None) -> str:
-    # The same rule as sspr.answers.answer_status, from counts for the whole class.
-    if counts is None or counts["n"] < ANSWERS_NEEDED:
-        return "none"
-    return "school" if counts["school_n"] else "own"
 
 
 def class_rows(school_class: SchoolClass) -> list[Row]:

@@ -2,7 +2,7 @@ from django.urls import include, path
 
 from . import views
 
-# The form teachers' pages, namespaced "teacher:" (accounts.views lands a
+# The form teachers' pages, namespaced "teacher:" (signin.views lands a
 # signed-in form teacher on "teacher:home").
 teacher_patterns = [
     path("", views.teacher_home, name="home"),

@@ -1,13 +1,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
-from typing import NoReturn
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,8 +12,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_POST
 
-from accounts import audit
-from accounts.models import AuditEvent, SchoolClass, Student
+from accounts import scope
+from accounts.models import SchoolClass, Student
+from accounts.scope import class_or_404, refuse, scope_of, student_or_404, teacher_required
+from sspr.cards import CARD_LEVELS
 
 from . import flows, roster
 from .forms import CloseRequestForm, ResetRequestForm, StatusForm
@@ -95,53 +93,11 @@ def request_reset_status(request: HttpRequest) -> HttpResponse:
 # --- Teacher pages ----------------------------------------------------------
 #
 # A form teacher sees the classes they take (co-form teachers share them). An
-# ICT admin (a Teacher whose user is staff) may use these pages for every
-# class of their own school: they stand in when a form teacher is away, and
-# they can see those children in the admin anyway. MOE IT (superusers) work in
-# the admin; these pages let them in only through the same helpers.
-
-
-def form_teacher_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    @login_required
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # noqa: ANN002, ANN003
-        user = request.user
-        if not (user.is_superuser or hasattr(user, "teacher")):
-            _forbidden(request, request.path)
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def _forbidden(request: HttpRequest, target: str) -> NoReturn:
-    audit.record(request, "teacher.forbidden", target=target, outcome=AuditEvent.Outcome.REFUSED, path=request.path)
-    raise Http404
-
-
-def _classes_for(user) -> QuerySet[SchoolClass]:  # noqa: ANN001
-    """This year's classes the user may see: a class made inactive at year end
-    is kept for the record but is nobody's to work on, whoever asks."""
-    if user.is_superuser:
-        classes = SchoolClass.objects.all()
-    elif user.is_staff:
-        classes = SchoolClass.objects.filter(school_id=user.teacher.school_id)
-    else:
-        classes = user.teacher.form_classes.all()
-    return classes.filter(is_active=True)
-
-
-def _get_class_for_teacher(request: HttpRequest, pk: int) -> SchoolClass:
-    school_class = _classes_for(request.user).select_related("school").filter(pk=pk).first()
-    if school_class is None:
-        _forbidden(request, f"class:{pk}")
-    return school_class
-
-
-def _get_student_for_teacher(request: HttpRequest, pk: int) -> Student:
-    student = Student.objects.for_user(request.user).select_related("user", "school_class").filter(pk=pk).first()
-    if student is None:
-        _forbidden(request, f"student:{pk}")
-    return student
+# ICT admin may use these pages for every class of their own school: they
+# stand in when a form teacher is away, and they can see those children in the
+# admin anyway. MOE IT (superusers) work in the admin; these pages let them in
+# only through the same helpers. Who may open which class or child is decided
+# in accounts/scope.py, and nowhere else.
 
 
 def _request_id(request: HttpRequest) -> int | None:
@@ -150,25 +106,26 @@ def _request_id(request: HttpRequest) -> int | None:
     return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
 
 
-@form_teacher_required
+@teacher_required
 def teacher_home(request: HttpRequest) -> HttpResponse:
-    classes = list(_classes_for(request.user).select_related("school").order_by("level", "name"))
+    classes = SchoolClass.objects.current().for_user(request.user).select_related("school").order_by("level", "name")
+    classes = list(classes)
     queue = (
         ResetRequest.objects.open()
-        .filter(student__in=Student.objects.for_user(request.user))
+        .filter(student__in=Student.objects.current().for_user(request.user))
         .select_related("student__user", "student__school_class", "handled_by")
         .order_by("created", "id")
     )
     ctx = {"classes": classes, "queue": queue}
-    if request.user.is_staff and not request.user.is_superuser:
-        ctx["unmatched"] = ResetRequest.objects.open().unmatched().filter(school_id=request.user.teacher.school_id)
+    if scope_of(request.user).kind == scope.SCHOOL:
+        ctx["unmatched"] = ResetRequest.objects.open().unmatched().for_user(request.user)
         ctx["unmatched_count"] = ctx["unmatched"].count()
     return render(request, "helpdesk/teacher_home.html", ctx)
 
 
-@form_teacher_required
+@teacher_required
 def teacher_class(request: HttpRequest, pk: int) -> HttpResponse:
-    school_class = _get_class_for_teacher(request, pk)
+    school_class = class_or_404(request, pk)
     rows = roster.class_rows(school_class)
     return render(request, "helpdesk/teacher_class.html", {"school_class": school_class, "rows": rows})
 
@@ -181,9 +138,9 @@ _CHART_LABELS = {
 }
 
 
-@form_teacher_required
+@teacher_required
 def teacher_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
-    school_class = _get_class_for_teacher(request, pk)
+    school_class = class_or_404(request, pk)
     rows = roster.class_rows(school_class)
     data = roster.summary(rows)
     ctx = {
@@ -199,7 +156,6 @@ def teacher_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 def _child_context(request: HttpRequest, student: Student) -> dict:
     row = roster.student_rows([student])[0]
     open_requests = list(student.reset_requests.open().select_related("handled_by").order_by("created"))
-    level = student.level
     return {
         "student": student,
         "row": row,
@@ -208,37 +164,31 @@ def _child_context(request: HttpRequest, student: Student) -> dict:
         # acting on it are serialised on that one row.
         "current_request": open_requests[0] if open_requests else None,
         "stamp": flows.password_stamp(student.user),
-        "card_level": level is not None and level <= 3,
+        "card_level": student.level in CARD_LEVELS,
         "card_url": _card_url(student),
         "close_form": CloseRequestForm(),
     }
 
 
 def _card_url(student: Student) -> str | None:
-    """The class page where a teacher makes new challenge cards (batches app),
-    or None where the cards pages are not installed."""
-    from django.urls import NoReverseMatch
-
+    """The class page where a teacher makes new challenge cards (batches app)."""
     if not student.school_class_id:
         return None
-    try:
-        return reverse("batches:class", args=[student.school_class_id])
-    except NoReverseMatch:
-        return None
+    return reverse("batches:class", args=[student.school_class_id])
 
 
-@form_teacher_required
+@teacher_required
 def teacher_child(request: HttpRequest, pk: int) -> HttpResponse:
-    student = _get_student_for_teacher(request, pk)
+    student = student_or_404(request, pk)
     return render(request, "helpdesk/teacher_child.html", _child_context(request, student))
 
 
 @never_cache
 @sensitive_variables("password")
 @require_POST
-@form_teacher_required
+@teacher_required
 def teacher_temporary_password(request: HttpRequest, pk: int) -> HttpResponse:
-    student = _get_student_for_teacher(request, pk)
+    student = student_or_404(request, pk)
     try:
         password = flows.issue_password(
             request, student, actor=request.user, request_id=_request_id(request),
@@ -267,10 +217,10 @@ def _child_action(
 
 
 @require_POST
-@form_teacher_required
+@teacher_required
 def teacher_clear_answers(request: HttpRequest, pk: int) -> HttpResponse:
-    student = _get_student_for_teacher(request, pk)
-    if student.level is not None and student.level <= 3:
+    student = student_or_404(request, pk)
+    if student.level in CARD_LEVELS:
         success = _("Challenge answers cleared. This child needs a new challenge card.")
     else:
         success = _("Challenge answers cleared. The child will set up new ones at the next sign-in.")
@@ -278,26 +228,26 @@ def teacher_clear_answers(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@form_teacher_required
+@teacher_required
 def teacher_unlock_signin(request: HttpRequest, pk: int) -> HttpResponse:
-    student = _get_student_for_teacher(request, pk)
+    student = student_or_404(request, pk)
     return _child_action(request, student, flows.unlock_signin, _("Sign-in unlocked."))
 
 
 @require_POST
-@form_teacher_required
+@teacher_required
 def teacher_unlock_reset(request: HttpRequest, pk: int) -> HttpResponse:
-    student = _get_student_for_teacher(request, pk)
+    student = student_or_404(request, pk)
     return _child_action(request, student, flows.unlock_reset, _("Self-service reset unlocked."))
 
 
 @require_POST
-@form_teacher_required
+@teacher_required
 def teacher_close_request(request: HttpRequest, pk: int) -> HttpResponse:
-    student_id = ResetRequest.objects.filter(pk=pk).values_list("student_id", flat=True).first()
-    if student_id is None:  # no such request, or one no child matched yet (the ICT admin's)
-        _forbidden(request, f"request:{pk}")
-    student = _get_student_for_teacher(request, student_id)
+    student_id = ResetRequest.objects.for_user(request.user).filter(pk=pk).values_list("student_id", flat=True).first()
+    if student_id is None:  # no such request, one outside the scope, or one no child matched yet (the ICT admin's)
+        refuse(request, f"request:{pk}")
+    student = student_or_404(request, student_id)
     form = CloseRequestForm(request.POST)
     if not form.is_valid():
         ctx = _child_context(request, student)

@@ -17,6 +17,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from accounts.client_address import meta_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.getenv("MIMS_VAR_DIR", BASE_DIR / "var"))
 
@@ -69,14 +71,49 @@ def database_from_url(url: str) -> dict:
             "HOST": parts.hostname or "",
             "PORT": parts.port or "",
             "OPTIONS": {k: v[-1] for k, v in parse_qs(parts.query).items()},
-            "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", "0"),
+            # Persistent connections: a new one costs each page ~6 ms (bench/db_connections.py).
+            # Each worker keeps one, checked before it is reused after a request, so a
+            # database restart costs one failed check, not an error page.
+            "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", "600"),
+            "CONN_HEALTH_CHECKS": True,
         }
     raise ImproperlyConfigured(f"DATABASE_URL: unsupported scheme {parts.scheme!r}")
 
 
 DEBUG = envbool("DEBUG", "true")
 
+def weak_secret_key(key: str) -> str | None:
+    """Why KEY is too weak to sign sessions and reset steps, or None.
+
+    The same bar as Django's deploy check (security.W009): a short key, or one
+    of few distinct characters, can be guessed offline from one signed cookie.
+    """
+    from django.core.checks.security.base import (
+        SECRET_KEY_INSECURE_PREFIX,
+        SECRET_KEY_MIN_LENGTH,
+        SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+    )
+
+    if key.startswith(SECRET_KEY_INSECURE_PREFIX):
+        return f"it starts with {SECRET_KEY_INSECURE_PREFIX!r}, the prefix of a development key"
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return f"it has {len(key)} characters; it needs at least {SECRET_KEY_MIN_LENGTH}"
+    if len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS:
+        return f"it has only {len(set(key))} different characters; it needs at least {SECRET_KEY_MIN_UNIQUE_CHARACTERS}"
+    return None
+
+
 SECRET_KEY = envsecret("SECRET_KEY")
+# Old keys, still accepted for signatures (sessions, reset steps) while a new
+# SECRET_KEY takes over: rotate without signing everyone out (operations.md).
+SECRET_KEY_FALLBACKS = [k.strip() for k in (envsecret("SECRET_KEY_FALLBACKS") or "").split(",") if k.strip()]
+if not DEBUG:
+    for _name, _key in [("SECRET_KEY", SECRET_KEY or ""), *(("SECRET_KEY_FALLBACKS", k) for k in SECRET_KEY_FALLBACKS)]:
+        if _key and (_why := weak_secret_key(_key)):
+            raise ImproperlyConfigured(
+                f"{_name} is too weak: {_why}. Make a new one with: "
+                'python -c "import secrets; print(secrets.token_urlsafe(50))"'
+            )
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -93,7 +130,23 @@ if not SECRET_KEY:
     SECRET_KEY = key_file.read_text().strip()
 
 ALLOWED_HOSTS = [h.strip() for h in os.getenv("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+# Only needed when the browser's origin differs from what the portal sees as
+# its own scheme and host (see docs/operations.md, "Behind a TLS proxy").
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.getenv("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+
+# Behind reverse proxies (docs/operations.md, "Behind a TLS proxy"). How many
+# trusted proxies stand in front of gunicorn (0: browsers connect directly).
+# Each appends the address it saw to MIMS_PROXY_CLIENT_HEADER; the client is
+# the N-th entry from the right (accounts/client_address.py: the one function that
+# locks, limits and the audit log use). The proxy nearest the browser ends TLS
+# and sets MIMS_PROXY_PROTO_HEADER to "https", overwriting what a browser sent.
+MIMS_NUM_PROXIES = envint("MIMS_NUM_PROXIES", "0")
+MIMS_PROXY_CLIENT_HEADER = os.getenv("MIMS_PROXY_CLIENT_HEADER", "X-Forwarded-For")
+MIMS_PROXY_PROTO_HEADER = os.getenv("MIMS_PROXY_PROTO_HEADER", "X-Forwarded-Proto")
+if MIMS_NUM_PROXIES < 0:
+    raise ImproperlyConfigured(f"MIMS_NUM_PROXIES must be 0 or more, not {MIMS_NUM_PROXIES}")
+if MIMS_NUM_PROXIES:
+    SECURE_PROXY_SSL_HEADER = (meta_key(MIMS_PROXY_PROTO_HEADER), "https")
 SITE_ROOT = os.getenv("SITE_ROOT", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -113,10 +166,17 @@ INSTALLED_APPS = [
     "helpdesk",
     "django_tasks_db",
     "batches",
+    "signin",
     "second_factor",
+    "staff",
+    "health_check",
+    "mims_portal",
 ]
 
 MIDDLEWARE = [
+    # Outermost: sees every response, to notice when an unreachable service is back.
+    "mims_portal.outages.OutageMiddleware",
+    "mims_portal.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -128,10 +188,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before any view or CSRF check (process_view) reads the body or the query
+    # string; after the header middleware, so its 400 page has every header.
+    "mims_portal.bad_input.RefuseUnreadableInputMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
     # Staff pass their second factor before anything else (and before RequiredSetupMiddleware).
     "second_factor.middleware.SecondFactorMiddleware",
-    "accounts.middleware.RequiredSetupMiddleware",
+    "signin.middleware.RequiredSetupMiddleware",
     # django-axes must come last.
     "axes.middleware.AxesMiddleware",
 ]
@@ -162,8 +225,8 @@ REDIS_URL = os.getenv("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     # django-ratelimit only knows django-redis by name; Django's own RedisCache
-    # has the atomic increment it needs (STACK.md), so its "not officially
-    # supported" warning is noise.
+    # has the atomic increment it needs (its incr() is Redis INCR), so its
+    # "not officially supported" warning is noise.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "axes.W006"]
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -177,8 +240,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Passwords and challenge answers alike; accounts/hashers.py says why these parameters.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "accounts.hashers.MimsArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -198,6 +262,14 @@ SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(8 * 3600))
 # School laptops are shared: closing the browser signs the child out.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000")
+# The portal's host name and everything under it is HTTPS only; "preload" lets
+# browsers know before the first visit (once the domain is submitted).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", str(not DEBUG))
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", str(not DEBUG))
+# Plain HTTP is redirected to HTTPS, except the health check a load balancer
+# polls on the servers directly.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", str(not DEBUG))
+SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^metrics$"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -238,6 +310,9 @@ if DEBUG:  # local runs serve straight from the finders; WhiteNoise still wants 
 
 # Uploads: the CSV import refuses anything larger with a clear message.
 MIMS_MAX_UPLOAD_BYTES = envint("MIMS_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024))
+# Students per import: the largest school several times over. One transaction
+# holds them all; a bigger file is split, with a clear message.
+MIMS_IMPORT_MAX_ROWS = envint("MIMS_IMPORT_MAX_ROWS", "10000")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -274,7 +349,7 @@ AXES_USERNAME_CALLABLE = "accounts.usernames.login_key_from_request"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_CLIENT_IP_CALLABLE = "accounts.audit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_address"
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password", "answer_1", "answer_2", "answer_3"]
 
@@ -283,9 +358,9 @@ AXES_SENSITIVE_PARAMETERS = ["password", "answer_1", "answer_2", "answer_3"]
 MIMS_LOGIN_RATE_PER_IP = os.getenv("MIMS_LOGIN_RATE_PER_IP", "200/10m")
 MIMS_LOGIN_FAILURE_RATE_PER_IP = os.getenv("MIMS_LOGIN_FAILURE_RATE_PER_IP", "60/10m")
 MIMS_SSPR_RATE_PER_IP = os.getenv("MIMS_SSPR_RATE_PER_IP", "60/10m")
-RATELIMIT_VIEW = "accounts.views.ratelimited"
-# Trust X-Forwarded-For only behind a known proxy (set NUM_PROXIES=1 there).
-MIMS_NUM_PROXIES = envint("MIMS_NUM_PROXIES", "0")
+RATELIMIT_VIEW = "signin.views.ratelimited"
+# Any key="ip" limit uses the same client address as everything else.
+RATELIMIT_IP_META_KEY = "accounts.client_address.client_address"
 
 # Reset requests (the public form at /request-reset/). It is for families at
 # home: a child at school asks the form teacher, who acts on the child's page
@@ -333,11 +408,19 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"hide_outage_tracebacks": {"()": "mims_portal.outages.HideOutageTracebacks"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
-    # axes logs the typed login ID at WARNING; what a child types there may be a password.
-    "loggers": {"axes": {"level": "ERROR"}},
+    "loggers": {
+        # axes logs the typed login ID at WARNING; what a child types there may be a password.
+        "axes": {"level": "ERROR"},
+        # An unreachable database or Redis is logged once (mims_portal/outages.py), not per request.
+        "django.request": {"filters": ["hide_outage_tracebacks"]},
+    },
 }
+
+# Addresses (or networks) that may read /metrics (Prometheus); none by default.
+MIMS_METRICS_ALLOWED_IPS = [a.strip() for a in os.getenv("MIMS_METRICS_ALLOWED_IPS", "").split(",") if a.strip()]
 
 # Background batches (cards, slips): a persistent queue in the database,
 # worked by `manage.py db_worker` (`make run` starts one beside the server).

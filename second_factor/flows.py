@@ -26,8 +26,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import audit, notices, ratelimits
-from accounts.admin_scoping import admin_school_id
 from accounts.models import AuditEvent, School, User
+from accounts.scope import SCHOOL, scope_of
 
 from . import rules
 from .models import SchoolPolicy
@@ -165,26 +165,23 @@ def may_reset(actor: User, target: User) -> bool:
     admins (and form teachers). Nobody resets their own or MOE IT's."""
     if not actor.is_active or actor.pk == target.pk or target.is_superuser or not rules.is_staff_member(target):
         return False
-    if actor.is_superuser:
+    scope = scope_of(actor)  # MOE IT: every school; an ICT admin: their own
+    if scope.everything:
         return True
-    school_id = admin_school_id(actor)
-    return (
-        school_id is not None
-        and not target.is_staff
-        and target.is_form_teacher
-        and target.teacher.school_id == school_id
+    return scope.kind == SCHOOL and not target.is_staff and target.is_form_teacher and scope.administers(
+        target.teacher.school_id
     )
 
 
 def resettable_staff(actor: User):  # noqa: ANN201
     """The staff whose factors this person may reset, for the list page."""
     staff = User.objects.filter(is_active=True, teacher__isnull=False, is_superuser=False).select_related("teacher")
-    if actor.is_superuser:
+    scope = scope_of(actor)
+    if scope.everything:
         return staff.exclude(pk=actor.pk)
-    school_id = admin_school_id(actor)
-    if school_id is None:
+    if scope.kind != SCHOOL:
         return User.objects.none()
-    return staff.filter(is_staff=False, teacher__school_id=school_id)
+    return staff.filter(is_staff=False, teacher__school_id=scope.school_id)
 
 
 def reset_factors(request: HttpRequest | None, target: User, *, by: str = "") -> int:

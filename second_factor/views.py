@@ -19,6 +19,7 @@ from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.lockouts import is_signin_locked
 from accounts.models import School, User
+from accounts.scope import SCHOOL, scope_of
 
 from . import flows, rules
 from .decorators import fresh_second_factor_required
@@ -196,10 +197,9 @@ def _describe(device) -> str:  # noqa: ANN001
 
 
 def _school_of_admin(user: User) -> School | None:
-    from accounts.admin_scoping import admin_school_id
-
-    school_id = admin_school_id(user)
-    return School.objects.get(pk=school_id) if school_id else None
+    """The school whose ICT admin this is (MOE IT and teachers: none)."""
+    scope = scope_of(user)
+    return School.objects.get(pk=scope.school_id) if scope.kind == SCHOOL else None
 
 
 @require_POST

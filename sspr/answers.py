@@ -14,11 +14,12 @@ from django.db import transaction
 
 from accounts.models import User
 
-from .models import ChallengeAnswer, ChallengeQuestion
+from .models import AnswerStatus, ChallengeAnswer, ChallengeQuestion
 
-ANSWERS_NEEDED = 3
 ANSWERS_ASKED = 2
 ANSWER_MIN, ANSWER_MAX = 3, 40
+# Primary 4–6 set up answers of their own; Primary 2–3 get cards (cards.CARD_LEVELS).
+OWN_ANSWER_LEVELS = (4, 5, 6)
 # Hashing this makes a check against a missing answer cost the same time.
 _DUMMY_HASH_INPUT = "not-an-answer"
 
@@ -51,20 +52,23 @@ def check_answer(answer: ChallengeAnswer | None, typed: str) -> bool:
     if answer is None:
         make_password(_DUMMY_HASH_INPUT)
         return False
-    return check_password(normalise_answer(typed), answer.answer_hash)
+    normalised = normalise_answer(typed)
 
+    def upgrade(plain: str) -> None:
+        # Like a password on sign-in: an answer hashed with older parameters is re-hashed once it matches.
+        answer.answer_hash = make_password(plain)
+        answer.save(update_fields=["answer_hash"])
 
-def answer_status(user: User) -> str:
-    """"own", "school" or "none"."""
-    flags = list(ChallengeAnswer.objects.filter(user=user).values_list("school_set", flat=True))
-    if len(flags) < ANSWERS_NEEDED:
-        return "none"
-    return "school" if any(flags) else "own"
+    return check_password(normalised, answer.answer_hash, setter=upgrade)
 
 
 def needs_own_answers(user: User) -> bool:
-    """A Primary 4–6 student without answers of their own must set them up."""
+    """A Primary 4–6 student without usable answers of their own must set them up.
+
+    This includes a child whose answers stopped working because IT switched a
+    question off: they are asked again at their next sign-in.
+    """
     student = getattr(user, "student", None) if user.is_authenticated else None
-    if student is None or student.school_class is None or student.school_class.level < 4:
+    if student is None or student.school_class is None or student.school_class.level not in OWN_ANSWER_LEVELS:
         return False
-    return answer_status(user) != "own"
+    return user.challenge_answers.status() != AnswerStatus.OWN

@@ -26,8 +26,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts import audit
 from accounts.models import Student, User
 
-from .answers import ANSWERS_NEEDED, normalise_answer
-from .models import ChallengeAnswer, ChallengeQuestion
+from .answers import normalise_answer
+from .models import ANSWERS_NEEDED, ChallengeAnswer, ChallengeQuestion
 
 CARD_LEVELS = (2, 3)
 WORDLIST_PATH = Path(__file__).with_name("wordlist.txt")

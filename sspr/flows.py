@@ -30,8 +30,8 @@ from accounts import audit, lockouts, notices
 from accounts.models import AuditEvent, User
 
 from . import locks
-from .answers import ANSWERS_ASKED, ANSWERS_NEEDED, check_answer
-from .models import ChallengeAnswer, ChallengeQuestion
+from .answers import ANSWERS_ASKED, check_answer
+from .models import ANSWERS_NEEDED, AnswerStatus, ChallengeQuestion
 
 SESSION_KEY = "sspr_flow"
 
@@ -68,19 +68,15 @@ def end(session: SessionBase) -> None:
 
 
 def _reset_user(login_key: str) -> User | None:
-    """The student who may reset with answers, or None (unknown, staff, no answers).
+    """The student who may reset with answers, or None (unknown, staff, not set up).
 
-    Only answers to active questions count: a question IT has switched off is
-    never asked, for a real child or a made-up ID alike.
+    Only usable answers count (``ChallengeAnswer.objects.usable``): a question
+    IT has switched off is never asked, for a real child or a made-up ID alike.
     """
     user = User.objects.filter(username=login_key, is_active=True, student__isnull=False).first()
-    if user is None or _active_answers(user).count() < ANSWERS_NEEDED:
+    if user is None or user.challenge_answers.status() == AnswerStatus.NONE:
         return None
     return user
-
-
-def _active_answers(user: User):  # noqa: ANN202
-    return ChallengeAnswer.objects.filter(user=user, question__is_active=True)
 
 
 # About two in five children (Primary 2–3 of Primary 2–6) reset with a card, so
@@ -111,7 +107,7 @@ def start(request: HttpRequest, login_key: str) -> Flow:
     """Begin an attempt: deal two of the ID's three questions, at random."""
     user = _reset_user(login_key)
     if user is not None:
-        pool = list(_active_answers(user).values_list("question_id", flat=True))
+        pool = list(user.challenge_answers.usable().values_list("question_id", flat=True))
     else:
         pool = _decoy_question_ids(login_key)
     dealt = secrets.SystemRandom().sample(pool, k=min(ANSWERS_ASKED, len(pool)))
@@ -149,7 +145,8 @@ def verify(request: HttpRequest, flow: Flow, typed: list[str]) -> Outcome:
             return Outcome.LOCKED
         stored = {}
         if user is not None:
-            stored = {a.question_id: a for a in _active_answers(user).filter(question_id__in=flow.question_ids)}
+            asked = user.challenge_answers.usable().filter(question_id__in=flow.question_ids)
+            stored = {a.question_id: a for a in asked}
         # A question deleted mid-flow leaves fewer boxes than questions: a failure, not a crash.
         pairs = zip(flow.question_ids, typed, strict=False)
         results = [check_answer(stored.get(qid), answer) for qid, answer in pairs]

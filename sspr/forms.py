@@ -11,8 +11,8 @@ from accounts import ratelimits
 from accounts.models import User
 from accounts.usernames import normalise_login_id
 
-from .answers import ANSWER_MAX, ANSWER_MIN, ANSWERS_NEEDED, normalise_answer
-from .models import ChallengeQuestion
+from .answers import ANSWER_MAX, ANSWER_MIN, normalise_answer
+from .models import ANSWERS_NEEDED, ChallengeQuestion
 
 
 class StartForm(forms.Form):
@@ -23,7 +23,7 @@ class StartForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}),
     )
 
-    def __init__(self, request: HttpRequest, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, request: HttpRequest, *args, **kwargs) -> None:
         self.request = request
         super().__init__(*args, **kwargs)
 
@@ -39,7 +39,7 @@ class StartForm(forms.Form):
 class AnswersForm(forms.Form):
     """The two questions dealt for this attempt."""
 
-    def __init__(self, request: HttpRequest, questions: list[ChallengeQuestion], *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, request: HttpRequest, questions: list[ChallengeQuestion], *args, **kwargs) -> None:
         self.request = request
         super().__init__(*args, **kwargs)
         for i, question in enumerate(questions, 1):
@@ -70,7 +70,7 @@ class SetupForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, user: User, *args, ask_password: bool, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, user: User, *args, ask_password: bool, **kwargs) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
         if not ask_password:

@@ -2,8 +2,28 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Case, Count, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Student
+
+# A child sets up three answers; a reset asks two of them.
+ANSWERS_NEEDED = 3
+
+
+class ChallengeQuestionQuerySet(models.QuerySet):
+    def set_up_students(self) -> models.QuerySet[Student]:
+        """Children who can reset now and answered one of these questions: the
+        ones who could no longer reset if these questions were switched off."""
+        answered = ChallengeAnswer.objects.usable().filter(question__in=self).values("user_id")
+        set_up = (
+            ChallengeAnswer.objects.filter(user_id__in=answered)
+            .statuses()
+            .exclude(status=AnswerStatus.NONE)
+            .values("user_id")
+        )
+        return Student.objects.filter(user_id__in=set_up, user__is_active=True)
 
 
 class ChallengeQuestion(models.Model):
@@ -16,6 +36,8 @@ class ChallengeQuestion(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    objects = ChallengeQuestionQuerySet.as_manager()
+
     class Meta:
         ordering = ["order", "id"]
         verbose_name = _("challenge question")
@@ -23,6 +45,56 @@ class ChallengeQuestion(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class AnswerStatus(models.TextChoices):
+    """What a child can reset with: their own answers, a school card, or nothing."""
+
+    OWN = "own", _("own answers")
+    SCHOOL = "school", _("set by school (card)")
+    NONE = "none", _("none")
+
+
+class ChallengeAnswerQuerySet(models.QuerySet):
+    """The one definition of "set up": every page, report and flow asks this.
+
+    Only answers to questions still switched on count, because only those are
+    ever asked: a child who answered a question IT has since switched off has
+    fewer than three usable answers and is not set up.
+    """
+
+    def usable(self) -> ChallengeAnswerQuerySet:
+        return self.filter(question__is_active=True)
+
+    def statuses(self) -> ChallengeAnswerQuerySet:
+        """One row per user, ``{"user_id", "status"}``, in one GROUP BY query.
+
+        Three usable answers, none set by the school, is "own"; three with any
+        set by the school is "school" (a card); fewer is "none".
+        """
+        return (
+            self.usable()
+            .order_by()
+            .values("user_id")
+            .annotate(n=Count("pk"), from_school=Count("pk", filter=Q(school_set=True)))
+            .annotate(
+                status=Case(
+                    When(n__lt=ANSWERS_NEEDED, then=Value(AnswerStatus.NONE)),
+                    When(from_school__gt=0, then=Value(AnswerStatus.SCHOOL)),
+                    default=Value(AnswerStatus.OWN),
+                    output_field=models.CharField(),
+                )
+            )
+        )
+
+    def status_by_user(self) -> dict[int, AnswerStatus]:
+        """Statuses of the users these answers belong to; a user without any is missing (none)."""
+        return {row["user_id"]: AnswerStatus(row["status"]) for row in self.statuses()}
+
+    def status(self) -> AnswerStatus:
+        """The status of one user's answers: ``user.challenge_answers.status()``."""
+        rows = list(self.statuses())  # not .first(): ordering by pk would split the groups
+        return AnswerStatus(rows[0]["status"]) if rows else AnswerStatus.NONE
 
 
 class ChallengeAnswer(models.Model):
@@ -33,6 +105,8 @@ class ChallengeAnswer(models.Model):
     answer_hash = models.CharField(max_length=200)
     school_set = models.BooleanField(_("set by school"), default=False)
     created = models.DateTimeField(default=timezone.now)
+
+    objects = ChallengeAnswerQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]

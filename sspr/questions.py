@@ -37,7 +37,7 @@ CARD_QUESTIONS = [
 ]
 
 
-def seed_questions(question_model=None) -> int:  # noqa: ANN001
+def seed_questions(question_model=None) -> int:
     """Create the starting bank if it is empty; return how many were made."""
     if question_model is None:
         from .models import ChallengeQuestion as question_model

@@ -12,8 +12,9 @@ from accounts import audit
 from accounts.forms import SetPasswordForm
 
 from . import flows, locks
-from .answers import answer_status, needs_own_answers, set_answers
+from .answers import needs_own_answers, set_answers
 from .forms import AnswersForm, SetupForm, StartForm
+from .models import AnswerStatus
 
 STEPS = ["start", "questions", "password"]
 
@@ -97,7 +98,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     required = needs_own_answers(user)
     # Setting up for the first time right after sign-in needs no second password;
     # changing answers that already work does, so a borrowed session can't take over.
-    ask_password = answer_status(user) != "none" and not required
+    ask_password = user.challenge_answers.status() != AnswerStatus.NONE and not required
     form = SetupForm(user, request.POST or None, ask_password=ask_password)
     if request.method == "POST" and form.is_valid():
         set_answers(user, form.pairs(), school_set=False)

@@ -35,7 +35,7 @@ def _force_login_passes_the_second_factor(monkeypatch):
 
 @pytest.fixture
 def argon2(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["accounts.hashers.MimsArgon2PasswordHasher"]
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 from django.db import migrations, models
 
 
-def mark_folded(apps, schema_editor) -> None:  # noqa: ANN001
+def mark_folded(apps, schema_editor) -> None:
     """Every code but the first of its request came from a folded submission."""
     ReferenceCode = apps.get_model("helpdesk", "ReferenceCode")
     first_of_request = models.Subquery(

@@ -12,8 +12,8 @@ from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 
-from accounts.admin_import import SESSION_KEY, export_login_ids
 from accounts.models import AuditEvent, SchoolClass, Student, User
+from staff.student_import import SESSION_KEY, export_login_ids
 from tests import factories
 
 UPLOAD = "/admin/accounts/student/import/"

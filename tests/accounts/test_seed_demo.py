@@ -12,11 +12,11 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from accounts.demo_names import generated_names
-from accounts.management.commands.seed_demo import DEMO_PASSWORD
 from accounts.models import School, SchoolClass, Student, Teacher, User
 from accounts.usernames import analyse_name
 from sspr.answers import needs_own_answers
 from sspr.models import ChallengeQuestion
+from staff.management.commands.seed_demo import DEMO_PASSWORD
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,7 @@ CHANGELIST = "admin:accounts_auditevent_changelist"
 EXPORT = "admin:accounts_auditevent_export"
 
 
-def _csv(response) -> list[list[str]]:  # noqa: ANN001
+def _csv(response) -> list[list[str]]:
     text = b"".join(response.streaming_content).decode("utf-8")
     assert text.startswith("\ufeff")
     return list(csv.reader(io.StringIO(text[1:])))

@@ -18,7 +18,7 @@ from tests.batches.conftest import _batch_settings, p2_children, questions, run_
 pytestmark = pytest.mark.django_db
 
 
-def _slips_for(client, who, school_class, run_tasks) -> Batch:  # noqa: ANN001, F811
+def _slips_for(client, who, school_class, run_tasks) -> Batch:  # noqa: F811
     client.force_login(who.user)
     run_tasks(client.post, reverse("batches:class", args=[school_class.pk]), {"kind": "slips", "confirm": "on"})
     batch = Batch.objects.get()

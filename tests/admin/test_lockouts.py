@@ -63,7 +63,7 @@ class TestLockoutsPage:
         assert not AccessAttempt.objects.filter(username=self.student.user.username).exists()
         event = AuditEvent.objects.get(action="lockout.unlocked")
         assert event.target == self.student.login_id and event.school_id == self.student.school_id
-        assert event.details == {"kind": "signin", "records": 1}
+        assert event.details == {"removed": 1, "kind": "signin", "channel": "it"}
         client.post(reverse(UNLOCK), {"kind": "reset", "key": self.p2_student.user.username})
         assert not ResetLock.objects.filter(login_key=self.p2_student.user.username).exists()
 

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import audit, reports
-from accounts.models import AuditEvent, Student
+from accounts.models import AuditEvent, School, Student, Teacher
+from accounts.passwords import issue_temporary_password
+from batches.models import Batch
 from sspr.answers import set_answers
 from sspr.models import ChallengeQuestion
+from staff import reports
 from tests import factories
+from tests.sspr.helpers import answers_for, give_answers
 
 SGT = ZoneInfo("Asia/Singapore")
 TODAY = date(2026, 11, 25)  # a Wednesday; its week starts Monday 23 November
@@ -25,16 +32,42 @@ def questions(db):
     return [ChallengeQuestion.objects.create(text=f"Question {n}?") for n in range(3)]
 
 
-def _answers(student, questions, *, school_set: bool, n: int = 3) -> None:  # noqa: ANN001
+def _answers(student, questions, *, school_set: bool, n: int = 3) -> None:
     set_answers(student.user, [(q, "tiger") for q in questions[:n]], school_set=school_set)
 
 
-def _event_at(monkeypatch, when: datetime, action: str, school, outcome="success", **details) -> None:  # noqa: ANN001
+@contextmanager
+def _clock(monkeypatch, when: datetime) -> Iterator[None]:
     # ``created`` is auto_now_add and events cannot be changed afterwards, so
-    # the clock is set for the moment the event is written.
+    # the clock is set for the moments the real code writes them.
     monkeypatch.setattr(timezone, "now", lambda: when)
-    audit.record(None, action, target="x", school=school, outcome=outcome, **details)
+    yield
     monkeypatch.undo()
+
+
+def _reset_by_questions(student: Student) -> None:
+    """The whole self-service reset, as a child does it."""
+    answers = give_answers(student.user)
+    client = Client()
+    client.post("/sspr/", {"login_id": student.user.username})
+    client.post("/sspr/questions/", answers_for(client, answers))
+    new = {"new_password1": "rainbow42go", "new_password2": "rainbow42go"}
+    assert client.post("/sspr/password/", new)["Location"] == "/sspr/done/"
+
+
+def _lock_signin(login_id: str) -> None:
+    """Wrong passwords until axes locks the ID, then one more try while locked."""
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        client.post("/login/", {"username": login_id, "password": "not-the-password"})
+
+
+def _lock_reset(student: Student) -> None:
+    give_answers(student.user)
+    client = Client()
+    client.post("/sspr/", {"login_id": student.user.username})
+    for _ in range(settings.MIMS_SSPR_FAILURE_LIMIT):
+        client.post("/sspr/questions/", {"answer_1": "wrong", "answer_2": "wrong"})
 
 
 @pytest.mark.django_db
@@ -72,23 +105,39 @@ class TestAnswerShares:
 @pytest.mark.django_db
 class TestWeeklyNumbers:
     @pytest.fixture(autouse=True)
-    def _events(self, monkeypatch, school, other_school):
+    def _events(self, monkeypatch, school, other_school, p5_class, ict_admin, form_teacher, settings, tmp_path,
+                django_capture_on_commit_callbacks):
         def at(day: date, hour: int, minute: int = 0) -> datetime:
             return datetime.combine(day, time(hour, minute), tzinfo=SGT)
 
+        children = [factories.make_student(p5_class) for _ in range(4)]
+        elsewhere = factories.make_student(factories.make_class(other_school, 5))
         # Monday 00:30 in Singapore is still Sunday in UTC: it belongs to this week.
-        _event_at(monkeypatch, at(THIS_WEEK, 0, 30), "password.reset", school, channel="sspr")
-        _event_at(monkeypatch, at(TODAY, 9), "password.reset", school, channel="sspr")
-        _event_at(monkeypatch, at(TODAY, 10), "password.temporary", school, channel="teacher")
+        with _clock(monkeypatch, at(THIS_WEEK, 0, 30)):
+            _reset_by_questions(children[0])
+        with _clock(monkeypatch, at(TODAY, 9)):
+            _reset_by_questions(children[1])
+            _reset_by_questions(elsewhere)
+        with _clock(monkeypatch, at(TODAY, 10)):
+            issue_temporary_password(children[2].user, request=None, actor=form_teacher.user, channel="teacher")
         # Sunday 23:59 in Singapore: still last week.
-        _event_at(monkeypatch, at(LAST_WEEK + timedelta(days=6), 23, 59), "password.temporary", school, channel="it")
-        _event_at(monkeypatch, at(TODAY, 11), "password.reset", school, outcome="failure", channel="sspr")
-        _event_at(monkeypatch, at(THIS_WEEK - timedelta(weeks=13), 9), "password.reset", school, channel="sspr")
-        _event_at(monkeypatch, at(TODAY, 9), "password.reset", other_school, channel="sspr")
-        _event_at(monkeypatch, at(TODAY, 12), "login.locked", school)
-        _event_at(monkeypatch, at(LAST_WEEK, 8), "sspr.locked", school)
-        _event_at(monkeypatch, at(LAST_WEEK + timedelta(days=6), 23, 30), "sspr.locked", school)
+        with _clock(monkeypatch, at(LAST_WEEK + timedelta(days=6), 23, 59)):
+            issue_temporary_password(children[3].user, request=None, actor=ict_admin.user, channel="it")
+        with _clock(monkeypatch, at(THIS_WEEK - timedelta(weeks=13), 9)):
+            _reset_by_questions(children[2])  # too old to count
+        settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+        settings.VAR_DIR, settings.MIMS_BATCH_HASH_WORKERS = tmp_path, 1
+        # The yearly reset for Primary 5: a slip for each of the four children.
+        with _clock(monkeypatch, at(TODAY, 11)), django_capture_on_commit_callbacks(execute=True):
+            self._yearly_reset(ict_admin, school)
+        assert Batch.objects.get().status == Batch.Status.DONE
         self.school = school
+
+    @staticmethod
+    def _yearly_reset(ict_admin: Teacher, school: School) -> None:
+        client = Client()
+        client.force_login(ict_admin.user)
+        client.post(reverse("batches:school", args=[school.pk]), {"kind": "slips", "levels": ["5"], "confirm": "on"})
 
     def test_it_counts_resets_per_week_by_channel(self):
         weeks, series = reports.resets_per_week(AuditEvent.objects.filter(school=self.school), TODAY)
@@ -96,16 +145,30 @@ class TestWeeklyNumbers:
         assert series["self-service"][-1] == 2
         assert series["teacher"][-1] == 1
         assert series["IT"][-2:] == [1, 0]
-        assert sum(sum(v) for v in series.values()) == 4  # the failure and the 13-week-old event are out
+        assert series["yearly reset"][-1] == 4
+        assert sum(sum(v) for v in series.values()) == 8  # the 13-week-old reset is out
 
     def test_it_counts_all_schools_for_moe_it(self):
         _weeks, series = reports.resets_per_week(AuditEvent.objects.all(), TODAY)
         assert series["self-service"][-1] == 3
 
-    def test_it_counts_lockouts_per_week(self):
-        _weeks, series = reports.lockouts_per_week(AuditEvent.objects.filter(school=self.school), TODAY)
-        assert series["login.locked"][-2:] == [0, 1]
-        assert series["sspr.locked"][-2:] == [2, 0]
+
+
+@pytest.mark.django_db
+class TestLockoutNumbers:
+    # Now, not on a set clock: django-axes reads the time where a test cannot
+    # set it. Which week an event falls in is proven by TestWeeklyNumbers.
+    def test_it_counts_each_lockout_once_for_the_childs_school(self, school, p5_class):
+        children = [factories.make_student(p5_class) for _ in range(3)]
+        _lock_signin(children[0].user.username)
+        _lock_signin("made_up_child")  # no school: only MOE IT's numbers count it
+        _lock_reset(children[1])
+        _lock_reset(children[2])
+        today = timezone.localdate()
+        _weeks, series = reports.lockouts_per_week(AuditEvent.objects.filter(school=school), today)
+        assert (series["login.locked"][-1], series["sspr.locked"][-1]) == (1, 2)
+        _weeks, series = reports.lockouts_per_week(AuditEvent.objects.all(), today)
+        assert series["login.locked"][-1] == 2
 
 
 class TestSvg:
@@ -191,3 +254,4 @@ class TestReportsPage:
     def test_it_keeps_out_staff_without_the_permission(self, client, ict_admin):
         client.force_login(ict_admin.user)  # staff, but not in the "School ICT admin" group
         assert client.get(reverse(self.URL)).status_code == 403
+

@@ -20,11 +20,11 @@ from .conftest import OTHER_MARK
 SHARED = {ChallengeQuestion}
 
 
-def _url(model, view: str, *args) -> str:  # noqa: ANN001
+def _url(model, view: str, *args) -> str:
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
-def _other_object(model, other):  # noqa: ANN001, ANN202
+def _other_object(model, other):
     """The other school's object of this model, for the known models."""
     return {
         School: other["school"],
@@ -36,7 +36,7 @@ def _other_object(model, other):  # noqa: ANN001, ANN202
     }.get(model)
 
 
-def _page(response, pk: int) -> str:  # noqa: ANN001
+def _page(response, pk: int) -> str:
     """The page without what differs on every request anyway: the CSRF token
     (masked afresh each time) and the address asked for (the language form's
     "next"). What is left must not tell the two objects apart."""
@@ -44,7 +44,7 @@ def _page(response, pk: int) -> str:  # noqa: ANN001
     return text.replace(f"/{pk}/", "/PK/")
 
 
-def _form_data(form) -> dict:  # noqa: ANN001
+def _form_data(form) -> dict:
     """What the browser would post back for an admin form, unchanged."""
     data = {}
     for name in form.fields:
@@ -67,7 +67,7 @@ class TestEveryModelAdmin:
         self.client, self.other = client, other
         client.force_login(school_ict_admin.user)
 
-    def _is_scoped(self, model) -> bool:  # noqa: ANN001
+    def _is_scoped(self, model) -> bool:
         return isinstance(admin.site._registry[model], SchoolScopedAdmin)
 
     def test_it_scopes_every_admin_an_ict_admin_may_open(self, school_ict_admin):
@@ -360,7 +360,7 @@ class TestSetPasswordInAdmin:
 class TestScopedInline:
     """The mixin on an inline: rows and choices of the admin's school only."""
 
-    def _inline(self):  # noqa: ANN202
+    def _inline(self):
         class TeacherInline(SchoolScopedAdmin, admin.TabularInline):
             model = Teacher
             fields = ["user", "form_classes"]

@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from accounts import audit
 from accounts.models import AuditEvent, SchoolClass, User
-from accounts.promotion import PromotionRefused, next_class_name, plan_promotion, promote
 from batches.hashing import HashPool
+from batches.promotion import PromotionRefused, next_class_name, plan_promotion, promote
 from sspr import cards
 from sspr.answers import needs_own_answers
 from tests import factories

@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from accounts.models import AuditEvent, SchoolClass, Student, User
-from batches import views
+from batches.admin import ClassBatchActions, StudentBatchActions
 from batches.models import Batch
 from sspr.models import ChallengeAnswer
 from tests import factories
@@ -163,7 +163,7 @@ class TestAdminEntryPoints:
     def test_it_starts_cards_for_classes(self, questions, ict_admin, p2_class, p2_children, p5_class, student,
                                          run_tasks):
         request = _admin_request(ict_admin.user)
-        r = run_tasks(views.start_cards_for_classes, request, SchoolClass.objects.all())
+        r = run_tasks(ClassBatchActions().issue_cards, request, SchoolClass.objects.all())
         batch = Batch.objects.get()
         assert r.status_code == 302 and r["Location"] == reverse("batches:detail", args=[batch.pk])
         assert batch.total == 3 and batch.requested_by == ict_admin.user  # the P5 child gets no card
@@ -171,7 +171,7 @@ class TestAdminEntryPoints:
     def test_it_starts_nothing_outside_the_admins_school(self, questions, ict_admin, other_school):
         foreign = factories.make_student(factories.make_class(other_school, 2, "2 Far"))
         request = _admin_request(ict_admin.user)
-        r = views.start_slips_for_students(request, Student.objects.filter(pk=foreign.pk))
+        r = StudentBatchActions().issue_slips(request, Student.objects.filter(pk=foreign.pk))
         assert r.status_code == 302 and not Batch.objects.exists()
         assert "None of the chosen children" in str(list(request._messages))
 
@@ -179,7 +179,7 @@ class TestAdminEntryPoints:
                                                       run_tasks):
         factories.make_student(factories.make_class(other_school, 2, "2 Far"))
         request = _admin_request(moe_it)
-        r = run_tasks(views.start_slips_for_students, request, Student.objects.all())
+        r = run_tasks(StudentBatchActions().issue_slips, request, Student.objects.all())
         assert r["Location"] == reverse("batches:index")
         assert sorted(b.total for b in Batch.objects.all()) == [1, 3]
 

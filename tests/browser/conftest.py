@@ -168,7 +168,7 @@ class _RestoreAfterFlush:
     it belongs in tests/conftest.py if more folders need it."""
 
     @pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_teardown(self, item: pytest.Item, nextitem: pytest.Item | None):  # noqa: ANN201
+    def pytest_runtest_teardown(self, item: pytest.Item, nextitem: pytest.Item | None):
         yield
         marker = item.get_closest_marker("django_db")
         flushed = {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())) or (
@@ -188,13 +188,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture
-def questions_bank(transactional_db) -> None:  # noqa: ANN001
+def questions_bank(transactional_db) -> None:
     """What the data migrations made: the question bank and the staff groups."""
     restore_migrated_rows()
 
 
 @pytest.fixture
-def staff_groups(questions_bank) -> None:  # noqa: ANN001
+def staff_groups(questions_bank) -> None:
     """The staff groups with every app's permissions (same as questions_bank; named for readers)."""
 
 
@@ -215,7 +215,7 @@ class Journey:
         shutil.rmtree(self.dir, ignore_errors=True)
         self.dir.mkdir(parents=True)
 
-    def _console(self, message) -> None:  # noqa: ANN001
+    def _console(self, message) -> None:
         # A 4xx page (the lock page is a 429) is logged as a failed resource; for
         # the page itself that is the page working. A missing asset still fails.
         page_itself = message.location.get("url") == self.page.url
@@ -309,7 +309,7 @@ def check_forms(page: Page, where: str) -> None:
     assert not problems, f"{where}: {problems}"
 
 
-def new_journey(browser: Browser, live_server, request, axe: Axe, viewport: dict = LAPTOP,  # noqa: ANN001
+def new_journey(browser: Browser, live_server, request, axe: Axe, viewport: dict = LAPTOP,
                 locale: str = "en-GB", who: str = "") -> Journey:
     context = browser.new_context(viewport=viewport, locale=locale, reduced_motion="reduce")
     context.set_default_timeout(5_000)
@@ -319,13 +319,13 @@ def new_journey(browser: Browser, live_server, request, axe: Axe, viewport: dict
 
 
 @pytest.fixture
-def journey(browser: Browser, live_server, request, axe: Axe, questions_bank) -> Journey:  # noqa: ANN001
+def journey(browser: Browser, live_server, request, axe: Axe, questions_bank) -> Journey:
     """A laptop-sized browser tab in English (override the width per test with set_width)."""
     return new_journey(browser, live_server, request, axe)
 
 
 @pytest.fixture
-def make_journey(browser: Browser, live_server, request, axe: Axe, questions_bank):  # noqa: ANN001, ANN201
+def make_journey(browser: Browser, live_server, request, axe: Axe, questions_bank):
     """Several independent people (say, a parent and a teacher) in one test."""
 
     def make(viewport: dict = LAPTOP, locale: str = "en-GB", who: str = "") -> Journey:

@@ -10,7 +10,6 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.passwords import issue_temporary_password
-from sspr.answers import answer_status
 from tests import factories
 
 from .conftest import PHONE, Journey, field, sign_in
@@ -67,7 +66,7 @@ class TestFirstSignInJourney:
         student.user.refresh_from_db()
         assert student.user.check_password(NEW_PASSWORD)
         assert not student.user.must_change_password
-        assert answer_status(student.user) == "own"
+        assert student.user.challenge_answers.status() == "own"
 
         # Signing out and in again goes straight to the account page.
         page.get_by_role("button", name="Sign out").click()

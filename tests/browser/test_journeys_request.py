@@ -2,8 +2,9 @@
 password, and the child signs in with it.
 
 Three people, three browsers: the parent on a phone in Tamil, the teacher on a
-laptop in English, the child on a tablet in Chinese. (tests/helpdesk/
-test_browser.py walks the same road in English with the teacher's class pages.)
+laptop in English, the child on a tablet in Chinese.
+(test_journeys_request_class_pages.py walks the same road in English, through
+the teacher's class pages.)
 """
 
 from __future__ import annotations

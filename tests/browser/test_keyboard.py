@@ -9,7 +9,6 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from accounts.passwords import issue_temporary_password
-from sspr.answers import answer_status
 from tests import factories
 
 from .conftest import Journey
@@ -92,7 +91,7 @@ class TestKeyboardOnly:
         journey.step("questions chosen by keyboard")
         page.keyboard.press("Enter")
         expect(page).to_have_url(journey.url("/account/"))
-        assert answer_status(student.user) == "own"
+        assert student.user.challenge_answers.status() == "own"
 
         # Sign out by keyboard, then forget the password and reset it.
         tab_to(page, page.get_by_role("button", name="Sign out"))

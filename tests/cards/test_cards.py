@@ -7,7 +7,7 @@ from accounts.models import AuditEvent
 from batches.hashing import HashPool
 from batches.runner import BatchRefused, create_batch
 from sspr import cards
-from sspr.answers import answer_status, check_answer, needs_own_answers
+from sspr.answers import check_answer, needs_own_answers
 from sspr.models import ChallengeAnswer, ChallengeQuestion
 
 
@@ -30,7 +30,7 @@ class TestPrepareCards:
             assert card.login_id == student.user.login_id
             assert card.url == f"https://mims.example.edu.sg/login/?id={student.user.username}%40students.edu.sg"
             assert _check_all(card, student.user)
-            assert answer_status(student.user) == "school"
+            assert student.user.challenge_answers.status() == "school"
             assert not needs_own_answers(student.user)
 
     def test_it_never_stores_the_plain_words(self, questions, p2_children, ict_admin):

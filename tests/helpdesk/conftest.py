@@ -10,9 +10,6 @@ from helpdesk.models import ReferenceCode, ResetRequest, make_code
 
 from .. import factories
 
-# The shared real-browser harness (Chromium, axe, layout checks) for test_browser.py.
-from ..browser.conftest import axe, browser, make_journey, questions_bank  # noqa: F401
-
 
 def request_data(school_: School, **overrides: str) -> dict[str, str]:
     data = {
@@ -34,14 +31,14 @@ def code_on(page: str) -> str:
     return match.group(1)
 
 
-def submit(client, school_: School, **overrides: str) -> ReferenceCode:  # noqa: ANN001
+def submit(client, school_: School, **overrides: str) -> ReferenceCode:
     """Post the public form, follow to the sent page, return the code shown."""
     response = client.post("/request-reset/", request_data(school_, **overrides), follow=True)
     assert response.status_code == 200
     return ReferenceCode.objects.get(code=code_on(response.content.decode()).replace("-", ""))
 
 
-def open_request(student: Student, **fields) -> ResetRequest:  # noqa: ANN003
+def open_request(student: Student, **fields) -> ResetRequest:
     defaults = {
         "school": student.school,
         "full_name": student.full_name,
@@ -66,7 +63,7 @@ def teacher_with_email(form_teacher: Teacher) -> Teacher:
 
 
 @pytest.fixture
-def co_teacher(school, p5_class) -> Teacher:  # noqa: ANN001
+def co_teacher(school, p5_class) -> Teacher:
     """A second form teacher of 5 Courage."""
     teacher = factories.make_teacher(school, p5_class, username="mr_goh")
     teacher.user.first_name, teacher.user.last_name = "Wei", "Goh"
@@ -103,7 +100,7 @@ def lock_reset(username: str) -> None:
     ResetLock.objects.create(login_key=username, failures=5, locked_until=timezone.now() + timedelta(hours=1))
 
 
-def give_answers(user, *, school_set: bool, count: int = 3) -> None:  # noqa: ANN001
+def give_answers(user, *, school_set: bool, count: int = 3) -> None:
     from sspr.answers import set_answers
     from sspr.models import ChallengeQuestion
 

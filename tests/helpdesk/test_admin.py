@@ -11,7 +11,7 @@ from .. import factories
 pytestmark = pytest.mark.django_db
 
 
-def _unmatched(school, name: str = "Ali Muhammad") -> ResetRequest:  # noqa: ANN001
+def _unmatched(school, name: str = "Ali Muhammad") -> ResetRequest:
     return ResetRequest.objects.create(
         school=school, full_name=name, class_name="5 courage", requester="parent", match_key=f"name:{name}"
     )

@@ -25,12 +25,12 @@ pytestmark = [
 ]
 
 
-def _together(*calls):  # noqa: ANN002, ANN202
+def _together(*calls):
     """Run the calls in threads released at the same instant; return results in order."""
     barrier = threading.Barrier(len(calls))
     results: list = [None] * len(calls)
 
-    def run(i: int, call) -> None:  # noqa: ANN001
+    def run(i: int, call) -> None:
         try:
             barrier.wait(timeout=10)
             results[i] = call()

@@ -194,7 +194,7 @@ class TestFolding:
 class BrokenMailServer(BaseEmailBackend):
     """A mail server that is down (a fake outside service, not the code under test)."""
 
-    def send_messages(self, email_messages):  # noqa: ANN001, ANN201
+    def send_messages(self, email_messages):
         raise ConnectionRefusedError("mail server down")
 
 

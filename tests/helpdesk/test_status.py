@@ -12,7 +12,7 @@ from .conftest import open_request, submit
 pytestmark = pytest.mark.django_db
 
 
-def _status(client, code: str) -> str:  # noqa: ANN001
+def _status(client, code: str) -> str:
     response = client.get("/request-reset/status/", {"code": code})
     assert response.status_code == 200
     return response.content.decode()

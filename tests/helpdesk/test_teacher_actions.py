@@ -22,7 +22,7 @@ def _password_on(page: str) -> str:
     return match.group(1)
 
 
-def _issue(client, student, follow=False, **extra):  # noqa: ANN001, ANN003
+def _issue(client, student, follow=False, **extra):
     data = {"stamp": password_stamp(student.user), **extra}
     return client.post(f"/teacher/child/{student.pk}/temporary-password/", data, follow=follow)
 
@@ -126,8 +126,8 @@ class TestOtherActions:
         reset_request.refresh_from_db()
         assert reset_request.state == ResetRequest.State.IN_PROGRESS
         assert reset_request.handled_by == form_teacher.user
-        event = AuditEvent.objects.get(action="teacher.clear_answers")
-        assert event.target == student.login_id and event.details == {"cleared": 3}
+        event = AuditEvent.objects.get(action="answers.cleared")
+        assert event.target == student.login_id and event.details == {"removed": 3, "channel": "teacher"}
         assert "A teacher is working on it" in client.get(
             "/request-reset/status/", {"code": "K7MX-3QPA"}).content.decode()
 
@@ -145,7 +145,9 @@ class TestOtherActions:
         page = client.post(f"/teacher/child/{student.pk}/unlock-signin/", follow=True).content.decode()
         assert "Sign-in unlocked" in page
         assert not AccessAttempt.objects.filter(username=student.user.username).exists()
-        assert AuditEvent.objects.get(action="teacher.unlock_signin").target == student.login_id
+        event = AuditEvent.objects.get(action="lockout.unlocked")
+        assert event.target == student.login_id
+        assert event.details == {"removed": 1, "kind": "signin", "channel": "teacher"}
 
     def test_it_unlocks_self_service_reset(self, client, student, form_teacher):
         lock_reset(student.user.username)
@@ -153,7 +155,9 @@ class TestOtherActions:
         page = client.post(f"/teacher/child/{student.pk}/unlock-reset/", follow=True).content.decode()
         assert "Self-service reset unlocked" in page
         assert not ResetLock.objects.filter(login_key=student.user.username).exists()
-        assert AuditEvent.objects.get(action="teacher.unlock_reset").target == student.login_id
+        event = AuditEvent.objects.get(action="lockout.unlocked")
+        assert event.target == student.login_id
+        assert event.details == {"removed": 1, "kind": "reset", "channel": "teacher"}
 
     def test_it_refuses_actions_on_a_closed_request(self, client, student, form_teacher, co_teacher):
         give_answers(student.user, school_set=False)

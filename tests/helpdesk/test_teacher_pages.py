@@ -14,7 +14,7 @@ from .conftest import give_answers, lock_reset, lock_signin, open_request
 pytestmark = pytest.mark.django_db
 
 
-def _pages(student, school_class) -> list[str]:  # noqa: ANN001
+def _pages(student, school_class) -> list[str]:
     return [
         f"/teacher/class/{school_class.pk}/",
         f"/teacher/class/{school_class.pk}/dashboard/",
@@ -22,7 +22,7 @@ def _pages(student, school_class) -> list[str]:  # noqa: ANN001
     ]
 
 
-def _actions(student, reset_request=None) -> list[str]:  # noqa: ANN001
+def _actions(student, reset_request=None) -> list[str]:
     urls = [
         f"/teacher/child/{student.pk}/temporary-password/",
         f"/teacher/child/{student.pk}/clear-answers/",
@@ -45,7 +45,7 @@ class TestAccess:
         client.force_login(student.user)
         for url in ["/teacher/", *_pages(student, p5_class)]:
             assert client.get(url).status_code == 404
-        assert AuditEvent.objects.filter(action="teacher.forbidden", actor=student.user).count() == 4
+        assert AuditEvent.objects.filter(action="scope.refused", actor=student.user).count() == 4
 
     def test_it_404s_and_audits_another_class_and_its_children(self, client, student, p5_class, other_teacher):
         reset_request = open_request(student)
@@ -56,7 +56,7 @@ class TestAccess:
             assert client.get(url).status_code == 404, url
         for url in _actions(student, reset_request):
             assert client.post(url, {"stamp": "x", "state": "done", "reason": "x"}).status_code == 404, url
-        events = AuditEvent.objects.filter(action="teacher.forbidden", actor=other_teacher.user)
+        events = AuditEvent.objects.filter(action="scope.refused", actor=other_teacher.user)
         assert events.count() == 8
         assert all(e.outcome == "refused" and e.school_id == student.school_id for e in events)
         # Nothing changed.
@@ -70,7 +70,7 @@ class TestAccess:
         client.force_login(form_teacher.user)
         assert client.get("/teacher/child/999999/").status_code == 404
         assert client.post("/teacher/request/999999/close/", {"state": "done"}).status_code == 404
-        assert AuditEvent.objects.filter(action="teacher.forbidden").count() == 2
+        assert AuditEvent.objects.filter(action="scope.refused").count() == 2
 
     def test_it_keeps_an_unmatched_request_away_from_form_teachers(self, client, school, form_teacher):
         from helpdesk.models import ResetRequest

@@ -1,7 +1,7 @@
 import pytest
 
 from accounts.models import AuditEvent
-from sspr.answers import answer_status, normalise_answer
+from sspr.answers import normalise_answer
 from sspr.models import ChallengeAnswer, ChallengeQuestion
 from tests import factories
 
@@ -44,7 +44,7 @@ class TestFirstSignIn:
         assert b"Before you go on" in r.content and b"current_password" not in r.content
         r = client.post("/sspr/setup/", form(qids[:3]))
         assert r["Location"] == "/account/"
-        assert answer_status(student.user) == "own"
+        assert student.user.challenge_answers.status() == "own"
         page = client.get("/account/").content.decode()
         for q in ChallengeQuestion.objects.filter(pk__in=qids[:3]):
             assert q.text in page
@@ -61,9 +61,9 @@ class TestFirstSignIn:
         r = client.get("/account/")
         assert r.status_code == 200 and b"card in your student handbook" in r.content
         r = client.post("/sspr/setup/", form(qids[:3]))  # no password: refused
-        assert r.status_code == 200 and answer_status(p2_student.user) == "school"
+        assert r.status_code == 200 and p2_student.user.challenge_answers.status() == "school"
         r = client.post("/sspr/setup/", form(qids[:3], current_password=factories.PASSWORD))
-        assert r["Location"] == "/account/" and answer_status(p2_student.user) == "own"
+        assert r["Location"] == "/account/" and p2_student.user.challenge_answers.status() == "own"
 
     def test_changing_own_answers_asks_for_the_password_again(self, client, student, qids):
         give_answers(student.user)

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import QuerySet
 
 from accounts.models import School, Student, User
+from accounts.scope import scope_of
 from batches import runner
 from batches.models import Batch
 
@@ -30,7 +31,7 @@ class BatchCommand(BaseCommand):
     def students(self, school: School, options: dict[str, Any]) -> QuerySet[Student]:
         if not options["classes"] and not options["levels"]:
             raise CommandError("Give --class or --level.")
-        qs = Student.objects.filter(school=school, user__is_active=True, school_class__is_active=True)
+        qs = Student.objects.current().filter(school=school)
         if options["year"]:
             qs = qs.filter(school_class__year=options["year"])
         if options["classes"]:
@@ -48,8 +49,7 @@ class BatchCommand(BaseCommand):
         except School.DoesNotExist:
             raise CommandError(f"No school with code {options['school']!r}.") from None
         by = User.objects.filter(username=options["by"]).first()
-        if by is None or not (by.is_superuser or (by.is_staff and getattr(by, "teacher", None)
-                                                  and by.teacher.school_id == school.pk)):
+        if not scope_of(by).administers(school.pk):
             raise CommandError("--by must be MOE IT or an ICT admin of this school.")
         output = Path(options["output"])
         if output.exists():

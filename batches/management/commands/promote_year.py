@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import School, User
-from accounts.promotion import PromotionRefused, plan_promotion, promote
+from batches.promotion import PromotionRefused, plan_promotion, promote
 
 
 class Command(BaseCommand):

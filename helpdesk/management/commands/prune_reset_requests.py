@@ -12,7 +12,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--days", type=int, default=90)
 
-    def handle(self, *args, days: int, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, days: int, **options) -> None:
         if days < 1:
             self.stderr.write("--days must be 1 or more.")
             return

@@ -1,17 +1,20 @@
-"""The reset-request journey in a real browser: a parent on a phone, the form
-teacher on a tablet, the child on a phone. Every step is checked with axe-core
-(WCAG 2.2 AA), for sideways scrolling, 44 px targets and CSP errors, by the
-shared browser harness in tests/browser/conftest.py."""
+"""The reset-request journey in a real browser, through the teacher's class
+pages: a parent on a phone, the form teacher on a tablet, the child on a phone.
+Every step is checked with axe-core (WCAG 2.2 AA), for sideways scrolling, 44 px
+targets and CSP errors, by the shared browser harness (conftest.py).
+(test_journeys_request.py walks the same road in three languages.)"""
 
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, TABLET, field, sign_in
 from tests.factories import PASSWORD
+from tests.sspr.helpers import give_answers
 
-from .conftest import give_answers, lock_signin
+from .conftest import PHONE, TABLET, field, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,8 +22,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 class TestResetRequestJourney:
     def test_a_parent_asks_the_teacher_helps_the_child_signs_in(self, make_journey, school, student,
                                                                 form_teacher):
-        give_answers(student.user, school_set=False)
-        lock_signin(student.user.username)
+        give_answers(student.user)
+        locker = Client()  # the child forgot: wrong passwords until the sign-in locks
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            locker.post("/login/", {"username": student.user.username, "password": "not-my-password"})
 
         # A parent on a phone.
         parent = make_journey(PHONE, who="parent")

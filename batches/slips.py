@@ -14,9 +14,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from . import audit
-from .models import Student, User
-from .passwords import generate_temporary_password
+from accounts import audit
+from accounts.models import Student, User
+from accounts.passwords import generate_temporary_password
 
 # The sign-in steps printed on every slip: plain words for a child and parent.
 STEPS = (

@@ -10,8 +10,6 @@ login IDs follow the same rules as a school's.
 
 from __future__ import annotations
 
-import importlib.util
-
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -24,7 +22,9 @@ from accounts import importing
 from accounts.demo_names import DEMO_SCHOOLS, ICT_ADMIN_NAMES, TEACHER_NAMES
 from accounts.models import School, SchoolClass, Student, Teacher, User
 from accounts.validators import NotCurrentPasswordValidator
+from second_factor import demo
 from sspr.answers import clear_answers
+from sspr.questions import seed_questions
 
 # Passes every password validator: 14 characters, small letters and digits,
 # no part of any demo name or username.
@@ -168,19 +168,10 @@ class Command(BaseCommand):
 
     def _second_factor(self, schools: list[School]) -> str:
         """Every demo staff account gets the demo's published authenticator secret."""
-        if importlib.util.find_spec("second_factor") is None:
-            return ""
-        from second_factor import demo
-
         staff = User.objects.filter(teacher__school__in=schools) | User.objects.filter(username="moe.it")
         for user in staff.distinct():
             demo.give_demo_authenticator(user)
         return demo.demo_secret()
 
     def _questions(self) -> int:
-        if importlib.util.find_spec("sspr.questions") is None:
-            return 0
-        from sspr import questions
-
-        seed = getattr(questions, "seed_questions", None)
-        return seed() if seed is not None else 0
+        return seed_questions()

@@ -19,7 +19,6 @@ from collections.abc import Iterable
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -31,8 +30,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from . import audit, importing
-from .models import SchoolClass, Student
+from accounts import audit, importing
+from accounts.models import SchoolClass, Student
+from accounts.scope import scope_of
+
 from .reports import csv_response
 
 SESSION_KEY = "student_import"
@@ -95,7 +96,7 @@ def _context(admin_site: admin.AdminSite, request: HttpRequest, title: str, **ex
     }
 
 
-def _upload_view(admin_site: admin.AdminSite):  # noqa: ANN202
+def _upload_view(admin_site: admin.AdminSite):
     @csrf_protect
     def upload(request: HttpRequest) -> HttpResponse:
         _check_may_import(request)
@@ -187,7 +188,7 @@ def _preview(
     return TemplateResponse(request, "admin/accounts/import_preview.html", context)
 
 
-def _confirm_view(admin_site: admin.AdminSite):  # noqa: ANN202
+def _confirm_view(admin_site: admin.AdminSite):
     @require_POST
     def confirm(request: HttpRequest) -> HttpResponse:
         _check_may_import(request)
@@ -261,15 +262,11 @@ def class_login_ids_response(request: HttpRequest, classes: Iterable[SchoolClass
     return csv_response(filename, header, rows)
 
 
-def _export_view(admin_site: admin.AdminSite):  # noqa: ANN202
+def _export_view(admin_site: admin.AdminSite):
     def export(request: HttpRequest, class_id: int) -> HttpResponse:
-        try:
-            allowed = importing.allowed_school_ids(request.user)
-        except PermissionDenied:
-            raise Http404 from None
-        classes = SchoolClass.objects.select_related("school")
-        if allowed is not None:
-            classes = classes.filter(school_id__in=allowed)
+        classes = SchoolClass.objects.for_user(request.user).select_related("school")
+        if not scope_of(request.user).is_it:
+            raise Http404
         return class_login_ids_response(request, [get_object_or_404(classes, pk=class_id)])
 
     return export
@@ -278,11 +275,7 @@ def _export_view(admin_site: admin.AdminSite):  # noqa: ANN202
 @admin.action(description=gettext_lazy("Download login IDs (CSV) for the form teacher"))
 def export_login_ids(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
     """For ``SchoolClassAdmin.actions``: the queryset is the admin's scoped changelist."""
-    try:
-        allowed = importing.allowed_school_ids(request.user)
-    except PermissionDenied:
+    if not scope_of(request.user).is_it:
         modeladmin.message_user(request, _("Only MOE IT and school ICT admins may download login IDs."), messages.ERROR)
         return None
-    if allowed is not None:
-        queryset = queryset.filter(school_id__in=allowed)
-    return class_login_ids_response(request, queryset.select_related("school"))
+    return class_login_ids_response(request, queryset.for_user(request.user).select_related("school"))

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -16,12 +16,10 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from sspr.answers import answer_status, needs_own_answers
-from sspr.models import ChallengeAnswer
-
-from . import audit, notices
-from .forms import LoginForm, PasswordChangeForm, SetPasswordForm
-from .models import User
+from accounts import audit, notices
+from accounts.forms import LoginForm, PasswordChangeForm, SetPasswordForm
+from accounts.models import User
+from sspr.answers import needs_own_answers
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -35,10 +33,7 @@ def _landing_page(user: User) -> str:
         return reverse("account")
     if user.is_staff or user.is_superuser:
         return reverse("admin:index")
-    try:
-        return reverse("teacher:home")
-    except NoReverseMatch:
-        return reverse("account")
+    return reverse("teacher:home")
 
 
 @sensitive_post_parameters("password")
@@ -84,11 +79,11 @@ def account(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_student:
         return redirect(_landing_page(user))
-    answers = ChallengeAnswer.objects.filter(user=user).select_related("question")
+    answers = user.challenge_answers.usable().select_related("question")
     ctx = {
         "student": user.student,
         "questions": [a.question for a in answers],
-        "answer_status": answer_status(user),
+        "answer_status": user.challenge_answers.status(),
     }
     return render(request, "accounts/account.html", ctx)
 

@@ -26,8 +26,8 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from . import audit
-from .models import School, SchoolClass, Student, User
+from accounts import audit
+from accounts.models import School, SchoolClass, Student, User
 
 LAST_LEVEL = 6
 

@@ -28,13 +28,16 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from accounts import audit
+from accounts.admin_scoping import sees_all_schools, users_of_school
+from accounts.lockouts import unlock_signin
+from accounts.models import AuditEvent, School, Student, User
+from accounts.scope import scope_of
+from helpdesk import flows
 from sspr.locks import unlock_reset
 from sspr.models import ResetLock
 
-from . import audit, reports
-from .admin_scoping import admin_school_id, sees_all_schools, users_of_school
-from .lockouts import unlock_signin
-from .models import AuditEvent, School, Student, User
+from . import reports
 
 
 def _it_staff_view(permission: str) -> Callable:
@@ -44,7 +47,7 @@ def _it_staff_view(permission: str) -> Callable:
         @wraps(view)
         def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             user = request.user
-            if not (sees_all_schools(user) or admin_school_id(user) is not None) or not user.has_perm(permission):
+            if not scope_of(user).is_it or not user.has_perm(permission):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
@@ -55,9 +58,8 @@ def _it_staff_view(permission: str) -> Callable:
 
 def _scoped_users(request: HttpRequest) -> QuerySet[User] | None:
     """The accounts an ICT admin may unlock; None for MOE IT (every ID)."""
-    if sees_all_schools(request.user):
-        return None
-    return users_of_school(admin_school_id(request.user))
+    scope = scope_of(request.user)
+    return None if scope.everything else users_of_school(scope.school_id)
 
 
 # --- lockouts -----------------------------------------------------------------
@@ -146,16 +148,22 @@ def unlock(request: HttpRequest) -> HttpResponse:
     account = (users if users is not None else User.objects).filter(username=key).first()
     if users is not None and account is None:
         raise Http404  # not an account of this ICT admin's school
-    removed = unlock_signin(key) if kind == "signin" else unlock_reset(key)
-    profile = getattr(account, "student", None) or getattr(account, "teacher", None) if account else None
-    audit.record(
-        request,
-        "lockout.unlocked",
-        target=account.login_id if account else key,
-        school=profile.school_id if profile is not None else None,
-        kind=kind,
-        records=removed,
-    )
+    student = getattr(account, "student", None) if account else None
+    if student is not None:  # a child: the teacher pages' flow (row lock, audit)
+        unlock = flows.unlock_signin if kind == "signin" else flows.unlock_reset
+        unlock(request, student, actor=request.user, request_id=None, channel="it")
+    else:  # a teacher's account, or (MOE IT) an ID that matches no account
+        removed = unlock_signin(key) if kind == "signin" else unlock_reset(key)
+        teacher = getattr(account, "teacher", None) if account else None
+        audit.record(
+            request,
+            "lockout.unlocked",
+            target=account.login_id if account else key,
+            school=teacher.school_id if teacher is not None else None,
+            removed=removed,
+            kind=kind,
+            channel="it",
+        )
     messages.success(request, gettext("Unlocked %(id)s.") % {"id": account.login_id if account else key})
     return redirect("mims_admin:lockouts")
 
@@ -167,7 +175,7 @@ def _report_scope(request: HttpRequest) -> School | None:
     """The school the report is about: an ICT admin's own; for MOE IT the one
     chosen, or None for all schools. Any other school answers 404."""
     chosen = request.GET.get("school", "")
-    own = admin_school_id(request.user)
+    own = scope_of(request.user).school_id
     if own is not None:
         if chosen and chosen != str(own):
             raise Http404

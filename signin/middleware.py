@@ -25,7 +25,7 @@ class RequiredSetupMiddleware:
         return self.get_response(request)
 
     @staticmethod
-    def _required_step(user) -> str | None:  # noqa: ANN001
+    def _required_step(user) -> str | None:
         from sspr.answers import needs_own_answers
 
         if user.must_change_password:

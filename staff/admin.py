@@ -6,7 +6,6 @@ see that module for what the scoping covers and how to add a scoped admin.
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -19,11 +18,11 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.dateparse import parse_date
@@ -34,19 +33,20 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from batches import views as batch_views
+from accounts import audit
+from accounts.admin_scoping import SchoolScopedAdmin, sees_all_schools, user_ids_of_school
+from accounts.login_ids import rename_login_id
+from accounts.models import AuditEvent, School, SchoolClass, Student, Teacher, User
+from accounts.scope import scope_of
+from accounts.usernames import normalise_login_id
+from batches.admin import ClassBatchActions, StudentBatchActions
+from helpdesk import flows
 from second_factor.decorators import fresh_second_factor_required
-from sspr.answers import ANSWERS_NEEDED, clear_answers
-from sspr.locks import unlock_reset
-from sspr.models import ChallengeAnswer
+from sspr import cards
+from sspr.models import AnswerStatus, ChallengeAnswer
 
-from . import audit
-from .admin_scoping import SchoolScopedAdmin, admin_school_id, sees_all_schools, user_ids_of_school
-from .lockouts import unlock_signin
-from .models import AuditEvent, School, SchoolClass, Student, Teacher, User
-from .passwords import issue_temporary_password
 from .reports import csv_response
-from .usernames import normalise_login_id
+from .student_import import import_urls
 
 # django-axes' own admin lists every school's failed sign-ins, addresses and
 # user agents; the scoped lockouts page (accounts/admin_reports.py) replaces it.
@@ -88,7 +88,7 @@ class InputFilter(admin.ListFilter):
     template = "admin/accounts/input_filter.html"
     fields: list[tuple[str, Any, str]] = []
 
-    def __init__(self, request, params, model, model_admin):  # noqa: ANN001
+    def __init__(self, request, params, model, model_admin):
         super().__init__(request, params, model, model_admin)
         self.values: dict[str, str] = {}
         self.errors: list[str] = []
@@ -106,7 +106,7 @@ class InputFilter(admin.ListFilter):
     def expected_parameters(self) -> list[str]:
         return [name for name, _label, _type in self.fields]
 
-    def choices(self, changelist):  # noqa: ANN001, ANN201
+    def choices(self, changelist):
         # The other active filters ride along as hidden inputs so that typing
         # here narrows the current list instead of starting over.
         own = set(self.expected_parameters()) | {"p"}
@@ -127,7 +127,7 @@ class ActorFilter(InputFilter):
     title = _("actor")
     fields = [("actor", _("Username"), "text")]
 
-    def queryset(self, request, queryset):  # noqa: ANN001, ANN201
+    def queryset(self, request, queryset):
         if value := self.values.get("actor"):
             return queryset.filter(actor_label__iexact=value)
         return queryset
@@ -137,7 +137,7 @@ class ActionFilter(InputFilter):
     title = _("action")
     fields = [("action", _("Action, or its start such as “password.”"), "text")]
 
-    def queryset(self, request, queryset):  # noqa: ANN001, ANN201
+    def queryset(self, request, queryset):
         if value := self.values.get("action"):
             return queryset.filter(action__startswith=value)
         return queryset
@@ -149,7 +149,7 @@ class DateRangeFilter(InputFilter):
     title = _("date")
     fields = [("created_from", _("From"), "date"), ("created_to", _("To"), "date")]
 
-    def queryset(self, request, queryset):  # noqa: ANN001, ANN201
+    def queryset(self, request, queryset):
         tz = timezone.get_current_timezone()
         start, end = self._date("created_from"), self._date("created_to")
         if start:
@@ -158,7 +158,7 @@ class DateRangeFilter(InputFilter):
             queryset = queryset.filter(created__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz))
         return queryset
 
-    def _date(self, name: str):  # noqa: ANN202
+    def _date(self, name: str):
         raw = self.values.get(name)
         if not raw:
             return None
@@ -180,18 +180,18 @@ class StudentClassFilter(admin.SimpleListFilter):
     title = _("class")
     parameter_name = "class"
 
-    def lookups(self, request, model_admin):  # noqa: ANN001, ANN201
-        classes = SchoolClass.objects.order_by("-year", "level", "name")
-        school_id = admin_school_id(request.user)
-        if school_id is not None:
-            classes = classes.filter(school_id=school_id)
-        elif sees_all_schools(request.user) and _is_id(chosen := request.GET.get("school__id__exact", "")):
+    def lookups(self, request, model_admin):
+        classes = SchoolClass.objects.for_user(request.user).order_by("-year", "level", "name")
+        if sees_all_schools(request.user):
+            # All schools' classes would be thousands of links: the chosen school's only.
+            if not _is_id(chosen := request.GET.get("school__id__exact", "")):
+                return []
             classes = classes.filter(school_id=int(chosen))
-        else:
+        elif not scope_of(request.user).is_it:
             return []
         return [(str(c.pk), str(c)) for c in classes]
 
-    def queryset(self, request, queryset):  # noqa: ANN001, ANN201
+    def queryset(self, request, queryset):
         value = self.value()
         if value and _is_id(value):
             return queryset.filter(school_class_id=int(value))
@@ -202,13 +202,34 @@ class StudentLevelFilter(admin.SimpleListFilter):
     title = _("level")
     parameter_name = "level"
 
-    def lookups(self, request, model_admin):  # noqa: ANN001, ANN201
+    def lookups(self, request, model_admin):
         return [(str(value), label) for value, label in SchoolClass._meta.get_field("level").choices]
 
-    def queryset(self, request, queryset):  # noqa: ANN001, ANN201
+    def queryset(self, request, queryset):
         value = self.value()
         if value and _is_id(value):
             return queryset.filter(school_class__level=int(value))
+        return queryset
+
+
+class AnswerStatusFilter(admin.SimpleListFilter):
+    """By what a child can reset with. "Needs a new card" lists the Primary 2–3
+    children without usable answers, for example after IT switched off a card
+    question: select them all and make new cards."""
+
+    title = _("challenge answers")
+    parameter_name = "answers"
+    NEEDS_CARD = "needs_card"
+
+    def lookups(self, request, model_admin):
+        return [*AnswerStatus.choices, (self.NEEDS_CARD, _("needs a new card (Primary 2–3)"))]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.NEEDS_CARD:
+            return cards.eligible_students(queryset.filter(answers_status=AnswerStatus.NONE))
+        if value in AnswerStatus.values:
+            return queryset.filter(answers_status=value)
         return queryset
 
 
@@ -247,23 +268,13 @@ class SchoolAdmin(SchoolScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(SchoolClass)
-class SchoolClassAdmin(SchoolScopedAdmin, admin.ModelAdmin):
+class SchoolClassAdmin(SchoolScopedAdmin, ClassBatchActions, admin.ModelAdmin):
     list_display = ["name", "year", "level", "school", "is_active", "student_count", "login_id_export"]
     list_filter = ["school", "year", "level", "is_active"]
     list_select_related = ["school"]
     search_fields = ["name"]
     show_full_result_count = False
-    actions = ["issue_cards", "issue_slips"]
-
-    @admin.action(description=_("Make challenge cards (Primary 2–3) for the selected classes"))
-    @fresh_second_factor_required
-    def issue_cards(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
-        return batch_views.start_cards_for_classes(request, queryset)
-
-    @admin.action(description=_("Issue temporary passwords with slips for the selected classes"))
-    @fresh_second_factor_required
-    def issue_slips(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
-        return batch_views.start_slips_for_classes(request, queryset)
+    actions = ["issue_cards", "issue_slips"]  # batches/admin.py
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # A subquery per shown row, not a GROUP BY over every student.
@@ -284,11 +295,8 @@ class SchoolClassAdmin(SchoolScopedAdmin, admin.ModelAdmin):
 
     @admin.display(description=_("login IDs"))
     def login_id_export(self, obj: SchoolClass) -> str:
-        # The class export of the import module (accounts/admin_import.py), when present.
-        try:
-            url = reverse(f"{self.admin_site.name}:accounts_student_export_class", args=[obj.pk])
-        except NoReverseMatch:
-            return "–"
+        # The class export of the import pages (staff/student_import.py).
+        url = reverse(f"{self.admin_site.name}:accounts_student_export_class", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, gettext("Download CSV"))
 
 
@@ -372,7 +380,7 @@ class TeacherAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Teacher | None = None) -> bool:
         return not self._is_staff_peer(request, obj) and super().has_delete_permission(request, obj)
 
-    def get_form(self, request, obj=None, change=False, **kwargs):  # noqa: ANN001, ANN003, ANN201
+    def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = self.add_form
         return super().get_form(request, obj, change, **kwargs)
@@ -419,13 +427,13 @@ class RenameLoginIdForm(forms.Form):
 
 
 @admin.register(Student)
-class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
+class StudentAdmin(SchoolScopedAdmin, StudentBatchActions, admin.ModelAdmin):
     list_display = ["full_name", "login_id_display", "school_class", "level_display", "school", "answer_status"]
     # Related rows come by prefetch (3 small queries for the page), not by
     # joins: PostgreSQL joins every match before sorting and cutting the page,
     # which for a 12,000-match search was most of the time (docs/benchmarks.md).
     list_select_related = ()
-    list_filter = ["school", StudentLevelFilter, StudentClassFilter]
+    list_filter = ["school", StudentLevelFilter, StudentClassFilter, AnswerStatusFilter]
     # ^ makes login IDs a prefix search (index friendly); names and class
     # names are substring searches served by trigram indexes on PostgreSQL.
     search_fields = ["^user__username", "full_name", "school_class__name"]
@@ -437,41 +445,25 @@ class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     fields = ["full_name", "login_id_display", "student_ref", "school", "school_class", "answer_status"]
     actions = [
         "issue_temporary_passwords",
-        "issue_slips",
-        "reissue_cards",
+        "issue_slips",  # batches/admin.py
+        "reissue_cards",  # batches/admin.py
         "clear_challenge_answers",
         "unlock_students",
         "rename_login_id",
     ]
 
-    @admin.action(description=_("Print sign-in slips with new temporary passwords (background)"))
-    @fresh_second_factor_required
-    def issue_slips(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
-        return batch_views.start_slips_for_students(request, queryset)
-
-    @admin.action(description=_("Make new challenge cards (lost card; Primary 2–3)"))
-    def reissue_cards(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
-        return batch_views.start_cards_for_students(request, queryset)
-
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        # Answer status as two subqueries, evaluated for the rows of the page
-        # only: no query per row and no GROUP BY over every student.
-        # (Two scalar subqueries, not EXISTS: PostgreSQL may turn an EXISTS
-        # into a hash of every school-set answer, a scan of the whole table.)
-        answers = ChallengeAnswer.objects.filter(user_id=OuterRef("user_id")).order_by().values("user_id")
-        counted = answers.annotate(n=Count("pk")).values("n")
-        school_set = answers.filter(school_set=True).annotate(n=Count("pk")).values("n")
+        # Answer status as one scalar subquery, evaluated for the rows of the
+        # page only: no query per row and no GROUP BY over every student.
+        status = ChallengeAnswer.objects.filter(user_id=OuterRef("user_id")).statuses().values("status")
         return (
             super()
             .get_queryset(request)
             .prefetch_related("user", "school", "school_class")
-            .annotate(
-                n_answers=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0)),
-                n_school_answers=Coalesce(Subquery(school_set, output_field=IntegerField()), Value(0)),
-            )
+            .annotate(answers_status=Coalesce(Subquery(status, output_field=CharField()), Value(AnswerStatus.NONE)))
         )
 
-    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):  # noqa: ANN201
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
         """Students whose name contains every word typed, whose login ID starts
         with what was typed (one word), or whose class name contains it.
 
@@ -514,18 +506,18 @@ class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
         # Students arrive through the import, which makes their login IDs.
         return False
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # noqa: ANN001, ANN003, ANN201
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "school_class":
             formfield.queryset = formfield.queryset.select_related("school")
         return formfield
 
-    def get_form(self, request, obj=None, change=False, **kwargs):  # noqa: ANN001, ANN003, ANN201
+    def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         school_id = obj.school_id if obj is not None else None
 
         class StudentForm(form):
-            def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+            def __init__(self, *args, **kwargs) -> None:
                 super().__init__(*args, **kwargs)
                 # Only the student's own school's classes: for MOE IT the list
                 # would otherwise hold every class of every school.
@@ -551,51 +543,32 @@ class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
 
     @admin.display(description=_("challenge answers"))
     def answer_status(self, obj: Student) -> str:
-        count = getattr(obj, "n_answers", None)
-        if count is None:  # an object not from get_queryset
-            count = ChallengeAnswer.objects.filter(user_id=obj.user_id).count()
-            school_set = ChallengeAnswer.objects.filter(user_id=obj.user_id, school_set=True).exists()
-        else:
-            school_set = obj.n_school_answers > 0
-        if count < ANSWERS_NEEDED:
-            return gettext("none")
-        return gettext("set by school (card)") if school_set else gettext("own answers")
+        status = getattr(obj, "answers_status", None)
+        if status is None:  # an object not from get_queryset
+            status = obj.user.challenge_answers.status()
+        return AnswerStatus(status).label
 
-    # -- URLs: the student import (accounts/admin_import.py) when present ----
+    # -- URLs: the student import (staff/student_import.py) -----------------
     def get_urls(self) -> list:
-        urls = super().get_urls()
-        if importlib.util.find_spec("accounts.admin_import") is not None:
-            from .admin_import import import_urls
-
-            urls = list(import_urls(self.admin_site)) + urls
-        return urls
+        return [*import_urls(self.admin_site), *super().get_urls()]
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        extra_context = {**(extra_context or {}), "import_url": self._import_url(request)}
+        may_import = self.has_change_permission(request)
+        import_url = reverse(f"{self.admin_site.name}:accounts_student_import") if may_import else None
+        extra_context = {**(extra_context or {}), "import_url": import_url}
         return super().changelist_view(request, extra_context)
 
-    def _import_url(self, request: HttpRequest) -> str | None:
-        if not self.has_change_permission(request):
-            return None
-        if importlib.util.find_spec("accounts.admin_import") is None:
-            return None
-        from .admin_import import import_urls
-
-        for pattern in import_urls(self.admin_site):
-            name = getattr(pattern, "name", None) or ""
-            if "import" in name and not pattern.pattern.regex.groups:
-                return reverse(f"{self.admin_site.name}:{name}")
-        return None
-
     # -- actions -----------------------------------------------------------
-    def _confirm(self, request: HttpRequest, queryset: QuerySet, action: str, title: str, explanation: str):  # noqa: ANN202
+    def _confirm(self, request: HttpRequest, queryset: QuerySet, action: str, title: str, explanation: str):
         """Ask before an action that changes children's accounts, as Django's
         own delete action does; the confirming POST comes back to the action."""
+        students = list(queryset.select_related("user", "school_class"))
         context = {
             **self.admin_site.each_context(request),
             "title": title,
             "explanation": explanation,
-            "students": queryset.select_related("user", "school_class"),
+            "students": students,
+            "selected": [s.pk for s in students],
             "action": action,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "opts": self.model._meta,
@@ -625,9 +598,12 @@ class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
             )
         issued = []
         # All or nothing: the page shows passwords only if every one was saved.
+        # Each child goes through the teacher pages' flow (its row lock, its audit).
         with transaction.atomic():
             for student in queryset.select_related("user", "school_class").order_by("school_class__name", "full_name"):
-                password = issue_temporary_password(student.user, request=request, actor=request.user, channel="it")
+                password = flows.issue_password(
+                    request, student, actor=request.user, request_id=None, stamp=None, channel="it"
+                )
                 issued.append({"student": student, "password": password})
         context = {
             **self.admin_site.each_context(request),
@@ -657,10 +633,7 @@ class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
         cleared = 0
         with transaction.atomic():
             for student in queryset.select_related("user"):
-                removed = clear_answers(student.user)
-                audit.record(
-                    request, "answers.cleared", target=student.login_id, school=student.school_id, removed=removed
-                )
+                flows.clear_answers(request, student, actor=request.user, request_id=None, channel="it")
                 cleared += 1
         self.message_user(
             request,
@@ -678,16 +651,8 @@ class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     def unlock_students(self, request: HttpRequest, queryset: QuerySet) -> None:
         count = 0
         for student in queryset.select_related("user"):
-            key = normalise_login_id(student.user.username)
-            signin, reset = unlock_signin(key), unlock_reset(key)
-            audit.record(
-                request,
-                "lockout.unlocked",
-                target=student.login_id,
-                school=student.school_id,
-                signin_records=signin,
-                reset_records=reset,
-            )
+            flows.unlock_signin(request, student, actor=request.user, request_id=None, channel="it")
+            flows.unlock_reset(request, student, actor=request.user, request_id=None, channel="it")
             count += 1
         self.message_user(
             request,
@@ -702,11 +667,6 @@ class StudentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
             self.message_user(request, gettext("Choose exactly one student to rename."), messages.ERROR)
             return None
         student = students[0]
-        if importlib.util.find_spec("accounts.login_ids") is None:
-            self.message_user(request, gettext("Renaming login IDs is not available yet."), messages.ERROR)
-            return None
-        from .login_ids import rename_login_id
-
         form = RenameLoginIdForm(request.POST if "new_login_id" in request.POST else None)
         if form.is_valid():
             old = student.login_id
@@ -756,14 +716,14 @@ class UserAdmin(SchoolScopedAdmin, DjangoUserAdmin):
     search_fields = ["^username", "first_name", "last_name"]
 
     def scope_queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if sees_all_schools(request.user):
+        scope = scope_of(request.user)
+        if scope.everything:
             return queryset
-        school_id = admin_school_id(request.user)
-        if school_id is None:
+        if not scope.is_it:
             return queryset.none()
-        return queryset.filter(pk__in=user_ids_of_school(school_id))
+        return queryset.filter(pk__in=user_ids_of_school(scope.school_id))
 
-    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):  # noqa: ANN201
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
         """Accounts whose username starts with the word, or teachers whose
         first or last name contains it; each part through an index (see
         StudentAdmin.get_search_results). Students' names are on the student
@@ -780,7 +740,7 @@ class UserAdmin(SchoolScopedAdmin, DjangoUserAdmin):
             matching = by_username.values("pk").union(matching)
         return self.scope_queryset(request, queryset.filter(pk__in=matching)), False
 
-    def get_fieldsets(self, request: HttpRequest, obj: User | None = None):  # noqa: ANN201
+    def get_fieldsets(self, request: HttpRequest, obj: User | None = None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is not None:
             fieldsets = [*fieldsets, (_("Student MIMS"), {"fields": ["must_change_password"]})]
@@ -892,7 +852,7 @@ class AuditEventAdmin(SchoolScopedAdmin, admin.ModelAdmin):
 
     @fresh_second_factor_required(methods=None)
     def _csv(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
-        audit.record(request, "audit.exported", school=admin_school_id(request.user))
+        audit.record(request, "audit.exported", school=scope_of(request.user).school_id)
         rows = (
             [
                 timezone.localtime(e.created).isoformat(timespec="seconds"),

@@ -20,21 +20,30 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from sspr.answers import ANSWERS_NEEDED
-from sspr.models import ChallengeAnswer
-
-from .models import AuditEvent, Student
+from accounts.models import AuditEvent, Student
+from sspr.answers import OWN_ANSWER_LEVELS
+from sspr.cards import CARD_LEVELS
+from sspr.models import AnswerStatus, ChallengeAnswer
 
 WEEKS = 12
 Weekly = tuple[list[date], dict[str, list[int]]]
 
-# (audit action, details["channel"]) -> channel shown in the report.
+# (audit action, details["channel"]) -> channel shown in the report. Slips
+# for new students are first passwords, not resets, and are left out.
 RESET_CHANNELS: dict[tuple[str, str], str] = {
     ("password.reset", "sspr"): "self-service",
     ("password.temporary", "teacher"): "teacher",
     ("password.temporary", "it"): "IT",
+    ("password.temporary", "class"): "class slips",
+    ("password.temporary", "yearly_reset"): "yearly reset",
 }
-CHANNEL_LABELS = {"self-service": _("Self-service"), "teacher": _("Teacher"), "IT": _("IT")}
+CHANNEL_LABELS = {
+    "self-service": _("Self-service"),
+    "teacher": _("Teacher"),
+    "IT": _("IT"),
+    "class slips": _("Class slips"),
+    "yearly reset": _("Yearly reset"),
+}
 LOCK_ACTIONS = {"login.locked": _("Sign-in locked"), "sspr.locked": _("Self-service reset locked")}
 
 
@@ -62,7 +71,7 @@ def csv_response(filename: str, header: Sequence[Any], rows: Iterable[Sequence[A
     Malay and Tamil names correctly), every cell made formula-safe."""
     writer = csv.writer(_Echo())
 
-    def lines():  # noqa: ANN202
+    def lines():
         yield "\ufeff"
         yield writer.writerow([csv_safe(h) for h in header])
         for row in rows:
@@ -91,29 +100,21 @@ class Share:
 def answer_shares(students: QuerySet[Student]) -> list[Share]:
     """Primary 4–6 with answers of their own; Primary 2–3 with school-set cards.
 
-    Counts students in active classes only, as the status on the student list
-    does: three answers, none of them set by the school, is "own"; three with
-    any set by the school is "card". Three aggregate queries: the totals over
-    students, then each group's complete answer sets.
+    Counts students in active classes only, by the status the student list
+    shows (``ChallengeAnswer.objects.statuses``). Three aggregate queries: the
+    totals over students, then each group's statuses.
     """
     active = students.filter(school_class__is_active=True).order_by()
-    upper, lower = Q(school_class__level__gte=4, school_class__level__lte=6), Q(school_class__level__in=[2, 3])
+    upper, lower = Q(school_class__level__in=OWN_ANSWER_LEVELS), Q(school_class__level__in=CARD_LEVELS)
     totals = active.aggregate(upper=Count("pk", filter=upper), lower=Count("pk", filter=lower))
     # One query per group over the answers table alone, grouped by user_id
     # (its index), limited to the group's students by a semi-join: joining
     # answers → users → students for every school took seconds.
-    def complete(group: Q, **school_set: int) -> int:
+    def complete(group: Q, status: AnswerStatus) -> int:
         users = active.filter(group).values("user_id")
-        return (
-            ChallengeAnswer.objects.filter(user_id__in=users)
-            .order_by()
-            .values("user_id")
-            .annotate(n=Count("pk"), from_school=Count("pk", filter=Q(school_set=True)))
-            .filter(n__gte=ANSWERS_NEEDED, **school_set)
-            .count()
-        )
+        return ChallengeAnswer.objects.filter(user_id__in=users).statuses().filter(status=status).count()
 
-    done = {"upper_own": complete(upper, from_school=0), "lower_cards": complete(lower, from_school__gt=0)}
+    done = {"upper_own": complete(upper, AnswerStatus.OWN), "lower_cards": complete(lower, AnswerStatus.SCHOOL)}
     return [
         Share(gettext("Primary 4–6 with their own challenge answers"), done["upper_own"], totals["upper"]),
         Share(gettext("Primary 2–3 with a school-set challenge card"), done["lower_cards"], totals["lower"]),
@@ -137,7 +138,7 @@ def _weekly(events: QuerySet[AuditEvent], key: Any, today: date, weeks: int) -> 
     tz = timezone.get_current_timezone()
     since = datetime.combine(starts[0], time.min, tzinfo=tz)
     rows = (
-        events.filter(created__gte=since, outcome=AuditEvent.Outcome.SUCCESS)
+        events.filter(created__gte=since)
         .annotate(day=TruncDate("created", tzinfo=tz), key=key)
         .order_by()
         .values("day", "key")
@@ -157,7 +158,8 @@ def resets_per_week(events: QuerySet[AuditEvent], today: date, weeks: int = WEEK
     # The key combines action and channel in SQL: "password.reset:sspr".
     channel = Coalesce(KeyTextTransform("channel", "details"), Value(""), output_field=CharField())
     key = Concat("action", Value(":"), channel, output_field=CharField())
-    starts, counts = _weekly(events.filter(action__in=actions), key, today, weeks)
+    done = events.filter(action__in=actions, outcome=AuditEvent.Outcome.SUCCESS)
+    starts, counts = _weekly(done, key, today, weeks)
     series: dict[str, list[int]] = {}
     for (action, channel), name in RESET_CHANNELS.items():
         series[name] = [counts.get((week, f"{action}:{channel}"), 0) for week in starts]
@@ -165,7 +167,7 @@ def resets_per_week(events: QuerySet[AuditEvent], today: date, weeks: int = WEEK
 
 
 def lockouts_per_week(events: QuerySet[AuditEvent], today: date, weeks: int = WEEKS) -> Weekly:
-    """Sign-in and self-service reset lockouts per week."""
+    """Sign-in and self-service reset lockouts per week (recorded as refused)."""
     starts, counts = _weekly(events.filter(action__in=list(LOCK_ACTIONS)), F("action"), today, weeks)
     return starts, {action: [counts.get((week, action), 0) for week in starts] for action in LOCK_ACTIONS}
 

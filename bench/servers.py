@@ -1,0 +1,137 @@
+"""What the HTTP benchmarks start: a fresh PostgreSQL database, a throwaway Redis, gunicorn.
+
+Everything runs on loopback and is torn down afterwards; the shared PostgreSQL server is only asked to
+create and drop a database of the benchmark's own, and the shared Redis is never touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from http.client import HTTPConnection
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PG_SERVER = os.getenv("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+            return
+        time.sleep(0.05)  # polling a port that is not open yet; nothing to wait on instead
+    raise RuntimeError(f"nothing listens on port {port} after {seconds} s")
+
+
+@contextlib.contextmanager
+def redis_server() -> Iterator[str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def redis_commands(url: str) -> int:
+    """Commands the Redis server has processed so far (INFO stats)."""
+    port = int(url.rsplit(":", 1)[1].split("/")[0])
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        s.sendall(b"INFO stats\r\n")
+        data = b""
+        while b"total_commands_processed" not in data or not data.endswith(b"\r\n"):
+            data += s.recv(65536)
+    return int(re.search(rb"total_commands_processed:(\d+)", data).group(1))
+
+
+def psql(sql: str, db: str = "postgres") -> str:
+    return subprocess.run(
+        ["psql", f"{PG_SERVER}/{db}", "-XAtqc", sql], check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+@contextlib.contextmanager
+def portal_environment(name: str, **extra: str) -> Iterator[dict[str, str]]:
+    """A production-like environment (DEBUG off) on a fresh database ``bench_<name>``, migrated."""
+    db = f"bench_{name}"
+    psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+    psql(f"CREATE DATABASE {db}")
+    var = Path(tempfile.mkdtemp(prefix=f"mims-bench-{name}-"))
+    with redis_server() as redis_url:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "mims_portal.settings",
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DATABASE_URL": f"{PG_SERVER}/{db}",
+            "REDIS_URL": redis_url,
+            "MIMS_VAR_DIR": str(var),
+            "LOG_LEVEL": "WARNING",
+            **extra,
+        }
+        try:
+            manage(env, "migrate", "--no-input", "-v0")
+            manage(env, "collectstatic", "--no-input", "-v0")
+            yield env
+        finally:
+            shutil.rmtree(var, ignore_errors=True)
+            psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def django_script(env: dict[str, str], code: str) -> str:
+    """Run Python code with Django set up in this environment; returns what it prints."""
+    prelude = "import django; django.setup()\n"
+    return subprocess.run(
+        [PYTHON, "-c", prelude + code], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], app: str = "mims_portal.wsgi", workers: int | None = None,
+             cwd: Path = ROOT) -> Iterator[int]:
+    port = free_port()
+    workers = workers or os.cpu_count() or 1
+    proc = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--no-control-socket", "--log-level", "warning", "--timeout", "120"],
+        cwd=cwd, env=env,
+    )
+    try:
+        wait_for_port(port)
+        # One request per worker first, so imports and connections are not measured.
+        for _ in range(workers * 2):
+            conn = HTTPConnection("127.0.0.1", port, timeout=60)
+            conn.request("GET", "/")
+            conn.getresponse().read()
+            conn.close()
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait()

@@ -1,0 +1,224 @@
+"""Sign-in throughput over HTTP divided by the throughput of bare Argon2 verification, in one run.
+
+    .venv/bin/python bench/signin.py                 # 30 s of sign-ins, bare hashing before and after
+    .venv/bin/python bench/signin.py --seconds 10 --markdown
+
+The portal runs as in production: gunicorn with one worker per core, DEBUG off, PostgreSQL (a fresh
+database ``bench_signin`` on the local server) and a throwaway Redis. Client threads act as children on
+school laptops: each sign-in is a fresh browser that GETs the sign-in page, POSTs the form and follows the
+redirect to the landing page (``/account/``), and every step must answer as a browser expects or it
+counts as a failure. The children are Primary 5 with their three answers set up, so nothing forces
+another step. The baseline is argon2-cffi verifying the same kind of hash (the portal's parameters) in
+one process per core, measured before and after the sign-ins; their mean is the denominator, so load
+from elsewhere on the machine weighs on both sides alike.
+
+A second pass signs in through Django's test client in one process (same settings) under cProfile, to
+show where the time that is not Argon2 goes, with the queries and Redis commands each sign-in costs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from http.client import HTTPConnection
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import servers  # noqa: E402
+
+PASSWORD = "Correct horse 42"
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+SEED = r"""
+from django.contrib.auth.hashers import make_password
+from accounts.models import School, SchoolClass, Student, User
+from sspr.models import ChallengeAnswer, ChallengeQuestion
+n = {children}
+school = School.objects.create(code="BENCH", name="Bench Primary School")
+klass = SchoolClass.objects.create(school=school, year=2026, level=5, name="5 Bench")
+pw = make_password({password!r})
+users = User.objects.bulk_create(User(username=f"bench_child_{{i}}", password=pw) for i in range(n))
+Student.objects.bulk_create(Student(user=u, school=school, school_class=klass, full_name=f"Bench Child {{i}}",
+                                    student_ref=f"B{{i:06d}}", login_base=u.username) for i, u in enumerate(users))
+qs = list(ChallengeQuestion.objects.filter(is_active=True, for_cards=False)[:3])
+answer = make_password("tiger")
+ChallengeAnswer.objects.bulk_create(ChallengeAnswer(user=u, question=q, answer_hash=answer, school_set=False)
+                                    for u in users for q in qs)
+print(pw)
+"""
+
+PROFILE = r"""
+import cProfile, io, pstats
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+n = {rounds}
+queries = []
+prof = cProfile.Profile()
+# One sign-in first, so that loading the middleware and templates is not measured.
+Client().post("/login/", {{"username": "bench_child_{children_last}", "password": {password!r}}}, follow=True)
+for i in range(n):
+    c = Client()
+    with CaptureQueriesContext(connection) as ctx:
+        prof.enable()
+        c.get("/login/")
+        r = c.post("/login/", {{"username": f"bench_child_{{i}}", "password": {password!r}}}, follow=True)
+        prof.disable()
+    assert r.status_code == 200 and r.redirect_chain[-1][0] == "/account/", (r.status_code, r.redirect_chain)
+    queries.append([q["sql"].split()[0].upper() for q in ctx.captured_queries])
+kinds = {{}}
+for q in queries[-1]:
+    kinds[q] = kinds.get(q, 0) + 1
+print("QUERIES", len(queries[-1]), kinds)
+out = io.StringIO()
+stats = pstats.Stats(prof, stream=out)
+total = stats.total_tt
+# Argon2's C code shows up under the hasher's verify(); everything else is the portal and Django.
+argon = sum(ct for (file, _l, fn), (_cc, _nc, _tt, ct, _c) in stats.stats.items()
+            if file.endswith("django/contrib/auth/hashers.py") and fn == "verify")
+print("TOTAL", total / n, "ARGON2", argon / n)
+ours = r"(accounts|sspr|helpdesk|batches|django/(contrib|db|template|core/handlers|middleware))"
+stats.sort_stats("cumulative").print_stats(ours, 25)
+print(out.getvalue())
+"""
+
+
+def bare_verify(args: tuple[str, float]) -> int:
+    """How many verifies of this hash one process does in ``seconds``."""
+    import argon2
+
+    encoded, seconds = args
+    ph = argon2.PasswordHasher()
+    done, end = 0, time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        ph.verify(encoded.removeprefix("argon2"), PASSWORD)
+        done += 1
+    return done
+
+
+def bare_throughput(encoded: str, seconds: float) -> float:
+    cores = os.cpu_count() or 1
+    with ProcessPoolExecutor(cores) as pool:
+        start = time.perf_counter()
+        done = sum(pool.map(bare_verify, [(encoded, seconds)] * cores))
+        return done / (time.perf_counter() - start)
+
+
+class Child:
+    """One sign-in as a fresh browser would do it; raises on any unexpected answer."""
+
+    def __init__(self, port: int) -> None:
+        self.conn = HTTPConnection("127.0.0.1", port, timeout=120)
+        self.cookies: dict[str, str] = {}
+
+    def _request(self, method: str, path: str, body: str | None = None) -> tuple[int, str, str]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        self.conn.request(method, path, body=body, headers=headers)
+        response = self.conn.getresponse()
+        text = response.read().decode()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name] = rest.split(";", 1)[0]
+        return response.status, response.headers.get("Location", ""), text
+
+    def sign_in(self, username: str) -> None:
+        self.cookies.clear()
+        status, _, page = self._request("GET", "/login/")
+        token = CSRF_INPUT.search(page)
+        if status != 200 or not token:
+            raise RuntimeError(f"sign-in page answered {status}")
+        form = urlencode({"csrfmiddlewaretoken": token.group(1), "username": username, "password": PASSWORD})
+        status, location, _ = self._request("POST", "/login/", form)
+        if status != 302 or location != "/account/":
+            raise RuntimeError(f"sign-in answered {status} to {location!r}")
+        status, _, page = self._request("GET", location)
+        if status != 200 or "bench_child" not in page:
+            raise RuntimeError(f"landing page answered {status}")
+
+
+def http_signins(port: int, children: int, seconds: float, threads: int) -> tuple[float, int, int]:
+    """(sign-ins per second, sign-ins, failures) with ``threads`` browsers at once."""
+    counter = iter(range(10**9))
+    lock = threading.Lock()
+    done, failed = [0], [0]
+    end = time.perf_counter() + seconds
+
+    def run() -> None:
+        child = Child(port)
+        while time.perf_counter() < end:
+            with lock:
+                n = next(counter) % children
+            try:
+                child.sign_in(f"bench_child_{n}")
+            except Exception:  # noqa: BLE001 - every failure is counted, none may pass silently
+                with lock:
+                    failed[0] += 1
+                child = Child(port)
+                continue
+            with lock:
+                done[0] += 1
+
+    start = time.perf_counter()
+    workers = [threading.Thread(target=run) for _ in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    return done[0] / (time.perf_counter() - start), done[0], failed[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--children", type=int, default=2000)
+    parser.add_argument("--profile-rounds", type=int, default=20)
+    parser.add_argument("--markdown", action="store_true", help="print the docs/benchmarks.md section only")
+    opts = parser.parse_args()
+    cores = os.cpu_count() or 1
+    threads = cores * 2
+    # A school's morning comes from one address (the loopback here); its quotas are the school's.
+    extra = {"MIMS_LOGIN_RATE_PER_IP": "100000/m", "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver"}
+    with servers.portal_environment("signin", **extra) as env:
+        encoded = servers.django_script(env, SEED.format(children=opts.children, password=PASSWORD)).strip()
+        with servers.gunicorn(env) as port:
+            before = bare_throughput(encoded, opts.seconds / 2)
+            redis0 = servers.redis_commands(env["REDIS_URL"])
+            rate, signins, failures = http_signins(port, opts.children, opts.seconds, threads)
+            redis_per = (servers.redis_commands(env["REDIS_URL"]) - redis0) / max(signins, 1)
+            after = bare_throughput(encoded, opts.seconds / 2)
+        code = PROFILE.format(rounds=opts.profile_rounds, password=PASSWORD, children_last=opts.children - 1)
+        profile = servers.django_script(env, code)
+    bare = (before + after) / 2
+    params = re.search(r"\$(m=\d+,t=\d+,p=\d+)\$", encoded).group(1)
+    queries = re.search(r"QUERIES (\d+) (.*)", profile)
+    total, argon = map(float, re.search(r"TOTAL ([\d.e-]+) ARGON2 ([\d.e-]+)", profile).groups())
+
+    print(f"Sign-in over HTTP, {time.strftime('%Y-%m-%d')}: gunicorn {cores} workers, PostgreSQL, Redis, DEBUG off; "
+          f"{threads} browsers at once for {opts.seconds:.0f} s; Argon2id {params}.\n")
+    print("| measure | value |\n|---|---:|")
+    print(f"| bare Argon2 verifies/s, {cores} processes (before / after) | {before:.1f} / {after:.1f} |")
+    print(f"| sign-ins/s over HTTP (page, form, landing page) | {rate:.1f} |")
+    print(f"| **sign-ins ÷ bare verifies** | **{rate / bare:.2f}** |")
+    print(f"| sign-ins / failed | {signins} / {failures} |")
+    print(f"| SQL queries per sign-in (page + form + landing) | {queries.group(1)} {queries.group(2)} |")
+    print(f"| Redis commands per sign-in | {redis_per:.1f} |")
+    print(f"| in-process CPU per sign-in: all / Argon2 / the rest | {total * 1000:.0f} ms / {argon * 1000:.0f} ms / "
+          f"{(total - argon) * 1000:.1f} ms |")
+    if not opts.markdown:
+        print("\nProfile (cumulative, portal and Django frames):\n")
+        print(profile.split("\n", 2)[2])
+    if failures:
+        sys.exit(f"{failures} sign-ins failed")
+
+
+if __name__ == "__main__":
+    main()
