@@ -20,7 +20,7 @@ def _fast_and_clean(settings):
 
 
 @pytest.fixture(autouse=True)
-def _force_login_passes_the_second_factor(monkeypatch):
+def _force_login_passes_the_second_factor():
     """``client.force_login(user)`` stands for a finished sign-in: for staff that
     includes the second factor (an authenticator app, passed just now). Tests of
     the second factor itself sign in through the pages instead."""
@@ -30,7 +30,10 @@ def _force_login_passes_the_second_factor(monkeypatch):
         original(self, user, backend)
         factories.pass_second_factor(self, user)
 
-    monkeypatch.setattr(Client, "force_login", force_login)
+    # Its own MonkeyPatch: a test's monkeypatch.undo() must not take this away.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Client, "force_login", force_login)
+        yield
 
 
 @pytest.fixture
