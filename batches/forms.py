@@ -41,7 +41,8 @@ class ClassBatchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.school_class = school_class
         self.fields["students"].queryset = (
-            Student.objects.filter(school_class=school_class, user__is_active=True)
+            Student.objects.current()
+            .filter(school_class=school_class)
             .select_related("user", "school", "school_class")
             .order_by("full_name")
         )

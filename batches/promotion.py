@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from accounts import audit
 from accounts.models import School, SchoolClass, Student, User
+from sspr.models import AnswerStatus, ChallengeAnswer
 
 LAST_LEVEL = 6
 
@@ -100,13 +101,11 @@ def plan_promotion(school: School, from_year: int | None = None) -> Plan:
                 old=c, children=c.children, new_name=new_name, new_level=c.level + 1, existing=existing.get(new_name)
             )
         )
+    going_to_p4 = Student.objects.filter(
+        school_class__in=[m.old for m in plan.moves if m.old.level == 3], user__is_active=True
+    ).values("user_id")
     plan.school_set_to_p4 = (
-        Student.objects.filter(
-            school_class__in=[m.old for m in plan.moves if m.old.level == 3], user__is_active=True,
-            user__challenge_answers__school_set=True,
-        )
-        .distinct()
-        .count()
+        ChallengeAnswer.objects.filter(user_id__in=going_to_p4).statuses().filter(status=AnswerStatus.SCHOOL).count()
     )
     return plan
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import servers  # noqa: E402
+from bench import servers
 
 SEED = r"""
 from importlib import import_module
@@ -87,7 +87,7 @@ def pages(klass: int, child: int) -> list[tuple[str, str, str, str]]:
 
 def timed_get(conn: HTTPConnection, path: str, cookie: str) -> float:
     start = time.perf_counter()
-    conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+    conn.request("GET", path, headers={**servers.PROXY_HEADERS, **({"Cookie": cookie} if cookie else {})})
     response = conn.getresponse()
     response.read()
     elapsed = time.perf_counter() - start

@@ -31,7 +31,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import servers  # noqa: E402
+from bench import servers
 
 PASSWORD = "Correct horse 42"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -119,7 +119,7 @@ class Child:
         self.cookies: dict[str, str] = {}
 
     def _request(self, method: str, path: str, body: str | None = None) -> tuple[int, str, str]:
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        headers = {**servers.PROXY_HEADERS, "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         self.conn.request(method, path, body=body, headers=headers)
@@ -159,7 +159,7 @@ def http_signins(port: int, children: int, seconds: float, threads: int) -> tupl
                 n = next(counter) % children
             try:
                 child.sign_in(f"bench_child_{n}")
-            except Exception:  # noqa: BLE001 - every failure is counted, none may pass silently
+            except Exception:  # every failure is counted, none may pass silently
                 with lock:
                     failed[0] += 1
                 child = Child(port)

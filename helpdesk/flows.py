@@ -280,21 +280,22 @@ def clear_answers(
     )  # fmt: skip
 
 
-def unlock_signin(
-    http_request: HttpRequest, student: Student, *, actor: User, request_id: int | None, channel: str = "teacher"
-) -> int:
-    return _act_and_record(
-        http_request, student, actor=actor, request_id=request_id, action="unlock_signin",
-        do=lambda user: _unlock_signin(user.username), audited_as="lockout.unlocked", kind="signin", channel=channel,
-    )  # fmt: skip
+#: How each kind of lock is lifted, by login key: sign-in (django-axes) and self-service reset.
+UNLOCKS: dict[str, Callable[[str], int]] = {"signin": _unlock_signin, "reset": _unlock_reset}
 
 
-def unlock_reset(
-    http_request: HttpRequest, student: Student, *, actor: User, request_id: int | None, channel: str = "teacher"
+def unlock(
+    http_request: HttpRequest,
+    student: Student,
+    *,
+    kind: str,
+    actor: User,
+    request_id: int | None,
+    channel: str = "teacher",
 ) -> int:
     return _act_and_record(
-        http_request, student, actor=actor, request_id=request_id, action="unlock_reset",
-        do=lambda user: _unlock_reset(user.username), audited_as="lockout.unlocked", kind="reset", channel=channel,
+        http_request, student, actor=actor, request_id=request_id, action=f"unlock_{kind}",
+        do=lambda user: UNLOCKS[kind](user.username), audited_as="lockout.unlocked", kind=kind, channel=channel,
     )  # fmt: skip
 
 

@@ -74,7 +74,13 @@ def student_rows(students: list[Student]) -> list[Row]:
 
 
 def class_rows(school_class: SchoolClass) -> list[Row]:
-    students = list(school_class.students.select_related("user").order_by("full_name"))
+    # The children still at school: one who left is outside every teacher's scope.
+    students = list(
+        Student.objects.current()
+        .filter(school_class=school_class)
+        .select_related("user", "school_class")
+        .order_by("full_name")
+    )
     return student_rows(students)
 
 

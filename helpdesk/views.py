@@ -231,14 +231,14 @@ def teacher_clear_answers(request: HttpRequest, pk: int) -> HttpResponse:
 @teacher_required
 def teacher_unlock_signin(request: HttpRequest, pk: int) -> HttpResponse:
     student = student_or_404(request, pk)
-    return _child_action(request, student, flows.unlock_signin, _("Sign-in unlocked."))
+    return _child_action(request, student, flows.unlock, _("Sign-in unlocked."), kind="signin")
 
 
 @require_POST
 @teacher_required
 def teacher_unlock_reset(request: HttpRequest, pk: int) -> HttpResponse:
     student = student_or_404(request, pk)
-    return _child_action(request, student, flows.unlock_reset, _("Self-service reset unlocked."))
+    return _child_action(request, student, flows.unlock, _("Self-service reset unlocked."), kind="reset")
 
 
 @require_POST

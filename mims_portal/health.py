@@ -13,6 +13,8 @@ from health_check.base import HealthCheck
 from health_check.exceptions import ServiceUnavailable
 from health_check.views import HealthCheckView
 
+from . import outages
+
 
 @dataclasses.dataclass
 class TaskQueue(HealthCheck):
@@ -25,11 +27,18 @@ class TaskQueue(HealthCheck):
             raise ServiceUnavailable("Task queue unreachable") from e
 
 
+# Which outage a failed check means (mims_portal/outages.py logs it once).
+SERVICES = {"Database": "database", "TaskQueue": "database", "Cache": "cache"}
+
+
 class HealthView(HealthCheckView):
     checks = ("health_check.checks.Database", "health_check.checks.Cache", "mims_portal.health.TaskQueue")
 
     async def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         await super().get(request, *args, **kwargs)  # runs the checks into self.results
+        for r in self.results:
+            if r.error:
+                outages.noticed(SERVICES[r.check.labels["check"]], "health check")
         lines = [f"{r.check.labels['check']}: {'unavailable' if r.error else 'OK'}" for r in self.results]
         healthy = not any(r.error for r in self.results)
         return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8",

@@ -48,16 +48,20 @@ def unreachable_service(exc: BaseException | None) -> str | None:
     return None
 
 
+def noticed(service: str, what: str) -> None:
+    """SERVICE is unreachable: say so once (per worker) until it is back."""
+    if service not in _down:
+        _down.add(service)
+        logger.error("%s unreachable (%s): answering 503 until it is back", service, what)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """``handler500``: a 503 page for an outage, Django's 500 page for anything else."""
     exc = sys.exception()
     service = unreachable_service(exc)
     if service is None:
         return defaults.server_error(request)
-    if service not in _down:
-        _down.add(service)
-        cause = exc.__cause__ or exc
-        logger.error("%s unreachable (%s): answering 503 until it is back", service, type(cause).__name__)
+    noticed(service, type(exc.__cause__ or exc).__name__)
     # Rendered without the request, like the 500 page: nothing on it touches a service.
     response = HttpResponse(loader.render_to_string("503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
@@ -96,8 +100,13 @@ class OutageMiddleware:
 
 
 class HideOutageTracebacks(logging.Filter):
-    """On ``django.request``: the outage was logged once above, so not a traceback per request."""
+    """On ``django.request``: the outage was logged once above, so not a traceback per
+    request, nor a line per poll of the health check (a load balancer polls every few seconds)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", None) == 503 and getattr(getattr(record, "request", None), "path", "") == (
+            "/health/"
+        ):
+            return False
         exc = record.exc_info[1] if record.exc_info else None
         return unreachable_service(exc) is None

@@ -416,6 +416,9 @@ LOGGING = {
         "axes": {"level": "ERROR"},
         # An unreachable database or Redis is logged once (mims_portal/outages.py), not per request.
         "django.request": {"filters": ["hide_outage_tracebacks"]},
+        # django-health-check logs a traceback per failed check per poll; the outage
+        # is logged once instead (mims_portal/health.py). Its unexpected errors stay.
+        "health_check": {"level": "ERROR"},
     },
 }
 

@@ -173,7 +173,7 @@ def may_reset(actor: User, target: User) -> bool:
     )
 
 
-def resettable_staff(actor: User):  # noqa: ANN201
+def resettable_staff(actor: User):
     """The staff whose factors this person may reset, for the list page."""
     staff = User.objects.filter(is_active=True, teacher__isnull=False, is_superuser=False).select_related("teacher")
     scope = scope_of(actor)

@@ -26,7 +26,7 @@ class CodeForm(forms.Form):
     )
 
 
-    def __init__(self, request: HttpRequest | None = None, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, request: HttpRequest | None = None, *args, **kwargs) -> None:
         self.request = request
         self.device: Device | None = None
         super().__init__(*args, **kwargs)
@@ -47,7 +47,7 @@ class CodeForm(forms.Form):
 class AppCodeForm(forms.Form):
     code = CodeForm.base_fields["code"]
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["code"].help_text = gettext_lazy("The 6-digit code your authenticator app shows now.")
         self.fields["code"].widget.attrs["inputmode"] = "numeric"

@@ -21,7 +21,7 @@ user_logged_in.disconnect(handle_user_logged_in)
 
 
 @receiver(user_logged_in, dispatch_uid="second_factor.axes_logged_in")
-def _axes_logged_in(sender, request, user, **kwargs):  # noqa: ANN001, ANN003
+def _axes_logged_in(sender, request, user, **kwargs):
     if request is not None and rules.is_staff_member(user):
         # Every sign-in asks again, even in a session that had passed before.
         request.session.pop(DEVICE_ID_SESSION_KEY, None)

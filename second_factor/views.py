@@ -188,7 +188,7 @@ def factors(request: HttpRequest) -> HttpResponse:
     return render(request, "second_factor/factors.html", ctx)
 
 
-def _describe(device) -> str:  # noqa: ANN001
+def _describe(device) -> str:
     if isinstance(device, WebAuthnCredential):
         return _("A passkey, made %(date)s") % {"date": date_format(device.created_at, "DATE_FORMAT")}
     if device.name == flows.RECOVERY_DEVICE:

@@ -18,7 +18,7 @@ from . import flows, rules
 
 
 class CompleteRegistration(CompleteCredentialRegistrationView):
-    def post(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def post(self, *args, **kwargs):
         first = rules.VERIFIED_AT not in self.request.session
         response = super().post(*args, **kwargs)
         device = WebAuthnCredential.objects.get(pk=json.loads(response.content)["id"], user=self.request.user)
@@ -38,7 +38,7 @@ class CompleteAuthentication(CompleteCredentialAuthenticationView):
     def get_success_data(self, device: WebAuthnCredential) -> dict:
         return {"id": device.pk}
 
-    def handle_exception(self, exc: Exception):  # noqa: ANN201
+    def handle_exception(self, exc: Exception):
         if isinstance(exc, exceptions.OTPWebAuthnApiError) and self.request.user.is_authenticated:
             flows.failed(self.request, method="passkey")
         return super().handle_exception(exc)

@@ -47,18 +47,24 @@ def effect_text(effect: dict[str, int]) -> str:
     parts = [
         ngettext(
             "%(n)d child who is set up uses it.", "%(n)d children who are set up use it.", effect["total"]
-        ) % {"n": effect["total"]},
-        ngettext(
-            "%(n)d in Primary 4–6 will be asked to set up new questions at the next sign-in.",
-            "%(n)d in Primary 4–6 will be asked to set up new questions at their next sign-in.",
-            effect["setup"],
-        ) % {"n": effect["setup"]},
-        ngettext(
-            "%(n)d in Primary 2–3 needs a new challenge card.",
-            "%(n)d in Primary 2–3 need a new challenge card.",
-            effect["cards"],
-        ) % {"n": effect["cards"]},
+        ) % {"n": effect["total"]}
     ]
+    if effect["setup"]:
+        parts.append(
+            ngettext(
+                "%(n)d in Primary 4–6 will be asked to set up new questions at the next sign-in.",
+                "%(n)d in Primary 4–6 will be asked to set up new questions at their next sign-in.",
+                effect["setup"],
+            ) % {"n": effect["setup"]}
+        )
+    if effect["cards"]:
+        parts.append(
+            ngettext(
+                "%(n)d in Primary 2–3 needs a new challenge card.",
+                "%(n)d in Primary 2–3 need a new challenge card.",
+                effect["cards"],
+            ) % {"n": effect["cards"]}
+        )
     return " ".join(parts)
 
 

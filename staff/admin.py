@@ -651,8 +651,8 @@ class StudentAdmin(SchoolScopedAdmin, StudentBatchActions, admin.ModelAdmin):
     def unlock_students(self, request: HttpRequest, queryset: QuerySet) -> None:
         count = 0
         for student in queryset.select_related("user"):
-            flows.unlock_signin(request, student, actor=request.user, request_id=None, channel="it")
-            flows.unlock_reset(request, student, actor=request.user, request_id=None, channel="it")
+            for kind in flows.UNLOCKS:
+                flows.unlock(request, student, kind=kind, actor=request.user, request_id=None, channel="it")
             count += 1
         self.message_user(
             request,
@@ -769,7 +769,7 @@ class UserAdmin(SchoolScopedAdmin, DjangoUserAdmin):
         return sees_all_schools(request.user) and super().has_delete_permission(request, obj)
 
     @method_decorator(sensitive_post_parameters())
-    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:  # noqa: A002
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         """Django's set-password page, audited; the account must then choose
         its own password at the next sign-in, as after a temporary password."""
         response = super().user_change_password(request, id, form_url)

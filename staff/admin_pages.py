@@ -1,6 +1,6 @@
 """Admin pages beyond model lists: lockouts (with unlock) and reports.
 
-Mounted under /admin/ by mims_portal/urls.py (``include(admin_reports.urls)``)
+Mounted under /admin/ by mims_portal/urls.py (``include(admin_pages.urls)``)
 and linked from the admin index. Each view runs inside ``admin_site.admin_view``
 (staff sign-in, CSRF, never cached) and then checks the role, the permission
 and the school: an ICT admin asking for another school gets 404.
@@ -30,11 +30,9 @@ from django.views.decorators.http import require_POST
 
 from accounts import audit
 from accounts.admin_scoping import sees_all_schools, users_of_school
-from accounts.lockouts import unlock_signin
 from accounts.models import AuditEvent, School, Student, User
 from accounts.scope import scope_of
 from helpdesk import flows
-from sspr.locks import unlock_reset
 from sspr.models import ResetLock
 
 from . import reports
@@ -117,7 +115,7 @@ def current_lockouts(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 class UnlockForm(forms.Form):
-    kind = forms.ChoiceField(choices=[("signin", "signin"), ("reset", "reset")])
+    kind = forms.ChoiceField(choices=[(kind, kind) for kind in flows.UNLOCKS])
     key = forms.CharField(max_length=150)
 
 
@@ -150,10 +148,9 @@ def unlock(request: HttpRequest) -> HttpResponse:
         raise Http404  # not an account of this ICT admin's school
     student = getattr(account, "student", None) if account else None
     if student is not None:  # a child: the teacher pages' flow (row lock, audit)
-        unlock = flows.unlock_signin if kind == "signin" else flows.unlock_reset
-        unlock(request, student, actor=request.user, request_id=None, channel="it")
+        flows.unlock(request, student, kind=kind, actor=request.user, request_id=None, channel="it")
     else:  # a teacher's account, or (MOE IT) an ID that matches no account
-        removed = unlock_signin(key) if kind == "signin" else unlock_reset(key)
+        removed = flows.UNLOCKS[kind](key)
         teacher = getattr(account, "teacher", None) if account else None
         audit.record(
             request,

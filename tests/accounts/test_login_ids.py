@@ -232,7 +232,7 @@ def _run_together(work, rounds: int, workers: int) -> tuple[list[str], list[Base
             names = work()
             with lock:
                 results.extend(names)
-        except BaseException as e:  # noqa: BLE001 - reported by the caller
+        except BaseException as e:  # reported by the caller
             errors.append(e)
         finally:
             connections.close_all()

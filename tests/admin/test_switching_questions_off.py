@@ -89,6 +89,7 @@ class TestTheAction:
     def test_it_asks_first_with_the_numbers_and_changes_nothing_yet(self, moe, children):
         page = _switch_off_action(moe, _first(for_cards=True), confirm=False).content.decode()
         assert "1 child who is set up uses it." in page and "1 in Primary 2–3 needs a new challenge card." in page
+        assert "Primary 4–6" not in page  # no one there: not mentioned
         assert ChallengeQuestion.objects.filter(is_active=False).count() == 0
 
     def test_the_card_children_are_listed_for_their_ict_admin(self, moe, children, school_ict_admin):
@@ -97,6 +98,7 @@ class TestTheAction:
         assert "Switched off 1 question." in page and f'href="{needs_card}"' in page
         admin = Client()
         admin.force_login(school_ict_admin.user)
+        assert f'href="{needs_card}"' in admin.get(reverse("admin:index")).content.decode()
         listed = admin.get(needs_card).content.decode()
         assert children["p2"].full_name in listed and children["p5"].full_name not in listed
         assert ">none<" in listed.split(f">{children['p2'].full_name}</a>")[1].split("</tr>")[0]

@@ -363,7 +363,7 @@ def sign_in(
         j.page.wait_for_load_state("load")
 
 
-def _staff_authenticator(login_id: str):  # noqa: ANN202
+def _staff_authenticator(login_id: str):
     """An authenticator app for a staff member who needs a second factor (None for children)."""
     from accounts.models import User
     from second_factor import rules

@@ -1,7 +1,7 @@
 """Django admin pages the ICT admin and MOE IT use, checked with axe-core
 (WCAG 2.2 A/AA) in the states the portal adds: the scoped lists, the
 lockouts and reports pages, the student actions and their one-time passwords,
-and matching a reset request by hand."""
+matching a reset request by hand, and MOE IT switching a question off."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
+from accounts.models import User
 from helpdesk import flows
 from helpdesk.models import ResetRequest
+from sspr.answers import set_answers
+from sspr.models import ChallengeQuestion
 from tests import factories
 
 from .conftest import LAPTOP, Journey, sign_in
@@ -76,3 +79,27 @@ class TestAdminPages:
         journey.goto(f"/admin/helpdesk/resetrequest/{unmatched.pk}/match/")
         expect(page.get_by_role("heading", level=1)).to_have_text("Match a reset request")
         journey.step("match a request", layout=False)
+
+    def test_it_passes_axe_when_moe_it_switches_a_question_off(self, journey: Journey, school_admin, school):
+        child = factories.make_student(factories.make_class(school, 2, "2 Joy"), "Ong Bee Hoon")
+        card = list(ChallengeQuestion.objects.filter(for_cards=True)[:3])
+        set_answers(child.user, zip(card, ["mango", "kite", "panda"], strict=True), school_set=True)
+        User.objects.create_superuser("moe_it", password=factories.PASSWORD)
+        page = journey.page
+        journey.set_width(LAPTOP)
+        sign_in(journey, "moe_it", factories.PASSWORD, check=False)
+        journey.goto(f"/admin/sspr/challengequestion/{card[0].pk}/change/")
+        expect(page.locator("#id_is_active_helptext")).to_contain_text("1 child who is set up uses it.")
+        journey.step("a question and whom it touches", layout=False)
+
+        journey.goto("/admin/sspr/challengequestion/")
+        page.locator(f"input[name=_selected_action][value='{card[0].pk}']").check()
+        page.locator("select[name=action]").select_option("switch_off")
+        page.locator("button[name=index], input[name=index]").first.click()
+        journey.step("confirm switching off", layout=False)
+        page.get_by_role("button", name="Yes, switch them off").click()
+        expect(page.locator(".messagelist")).to_contain_text("1 in Primary 2–3 needs a new challenge card.")
+        journey.step("switched off", layout=False)
+        page.get_by_role("link", name="Children who need a new card").click()
+        expect(page.locator("#result_list")).to_contain_text("Ong Bee Hoon")
+        journey.step("children who need a new card", layout=False)

@@ -82,12 +82,13 @@ def ict_admin_with_perms(ict_admin: Teacher) -> Teacher:
 
 
 def lock_signin(username: str) -> None:
-    from axes.models import AccessAttempt
+    """Wrong passwords until django-axes locks the sign-in, as a child would."""
+    from django.conf import settings
+    from django.test import Client
 
-    AccessAttempt.objects.create(
-        username=username, ip_address="10.0.0.1", user_agent="x", failures_since_start=5,
-        get_data="", post_data="", http_accept="", path_info="/login/",
-    )  # fmt: skip
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/login/", {"username": username, "password": "not-the-password"}, REMOTE_ADDR="10.0.0.1")
 
 
 def lock_reset(username: str) -> None:

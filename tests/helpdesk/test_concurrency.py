@@ -34,7 +34,7 @@ def _together(*calls):
         try:
             barrier.wait(timeout=10)
             results[i] = call()
-        except BaseException as e:  # noqa: BLE001  (reported below, in the test's thread)
+        except BaseException as e:  # reported below, in the test's thread
             results[i] = e
         finally:
             connections.close_all()

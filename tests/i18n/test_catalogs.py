@@ -80,7 +80,7 @@ class TestCatalogs:
 
     def test_it_compiled_the_committed_mo_file_from_the_po_file(self, code):
         with catalog(code).with_suffix(".mo").open("rb") as f:
-            mo = gettext.GNUTranslations(f)._catalog  # noqa: SLF001 — the parsed messages, exactly as Django reads them
+            mo = gettext.GNUTranslations(f)._catalog  # the parsed messages, exactly as Django reads them
         po = compiled(parse_po(catalog(code)))
         differing = sorted(str(k) for k in po.keys() | mo.keys() if po.get(k) != mo.get(k))
         assert not differing, f"{code}: .mo is out of date (run compilemessages): {differing[:5]}"

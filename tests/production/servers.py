@@ -114,7 +114,8 @@ class Gunicorn:
             [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--bind", "127.0.0.1:0", *args],
             env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )  # fmt: skip
-        threading.Thread(target=self._read, daemon=True).start()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
         if not self._listening.wait(timeout=60) or self.port is None:
             self.stop()
             raise AssertionError("gunicorn did not start:\n" + "".join(self.lines[-40:]))
@@ -136,9 +137,11 @@ class Gunicorn:
         return "".join(self.lines)
 
     def stop(self) -> None:
+        """Stop gunicorn; afterwards ``lines`` holds everything it wrote."""
         if self.proc.poll() is None:
             self.proc.terminate()
             self.proc.wait(timeout=60)
+        self._reader.join(timeout=60)
 
 
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"}
@@ -184,7 +187,7 @@ class _ProxyHandler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_HEAD = _forward
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

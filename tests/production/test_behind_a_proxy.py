@@ -56,10 +56,13 @@ def test_it_refuses_the_same_post_when_the_portal_is_not_told_about_the_proxy(po
     assert "Strict-Transport-Security" not in r.headers
 
 
-def test_it_redirects_plain_http_to_https(portal):
+def test_it_redirects_plain_http_to_https_and_logs_no_query_string(portal):
     server = Gunicorn(portal.env(FORWARDED_ALLOW_IPS="192.0.2.1"))
     try:
-        r = Browser().get(f"{server.url}/login/")
-        assert r.status == 301 and r.headers["Location"] == f"https://127.0.0.1:{server.port}/login/"
+        r = Browser().get(f"{server.url}/login/?next=/account/&token=Zq81xy")
+        assert r.status == 301
+        assert r.headers["Location"] == f"https://127.0.0.1:{server.port}/login/?next=/account/&token=Zq81xy"
     finally:
         server.stop()
+    assert '"GET /login/ HTTP/1.1" 301' in server.log  # the access log (gunicorn.conf.py)
+    assert "Zq81xy" not in server.log
