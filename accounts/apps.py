@@ -8,3 +8,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import audit  # noqa: F401  (connects the sign-in signal receivers)
+        from .networks import check_environment
+
+        check_environment()  # a mistyped MIMS_SCHOOL_NETWORKS stops the start, not a sign-in

@@ -58,17 +58,15 @@ def school_of(user: Any) -> int | None:
 
 
 def typed_id(login_key: str) -> str:
-    """A typed login ID, fit for the audit log.
+    """A typed login ID, fit for the audit log: the username when it names an
+    account, otherwise only a keyed hash of it (accounts.lockouts.lock_key).
 
-    Children sometimes type their password into the login ID box; only what
-    looks like a login ID, or is a real username, is written down.
+    Children sometimes type their password into the login ID box; what matches
+    no account is never written down as typed.
     """
-    from .models import User
-    from .usernames import is_valid_username
+    from .lockouts import lock_key
 
-    if is_valid_username(login_key) or User.objects.filter(username=login_key).exists():
-        return login_key
-    return "(not a login ID)"
+    return lock_key(login_key)
 
 
 @receiver(user_logged_in)
@@ -88,7 +86,19 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     from .usernames import normalise_login_id
 
     typed = normalise_login_id(credentials.get("username") or "")
-    record(request, "login", target=typed_id(typed), outcome=AuditEvent.Outcome.FAILURE)
+    # The password asked again while signed in is audited as a re-check.
+    signin_failure(request, getattr(request, "mims_check_action", "login"), typed)
+
+
+def signin_failure(request: HttpRequest | None, action: str, typed: str, **details: Any) -> AuditEvent:
+    """A failed password check (``login`` or ``password.recheck``), by account:
+    filed under the account's school, so its ICT admin sees the failures."""
+    from .models import User
+
+    key = typed_id(typed)
+    account = User.objects.filter(username=key).select_related("student", "teacher").first()
+    return record(request, action, target=key, school=school_of(account), outcome=AuditEvent.Outcome.FAILURE,
+                  **details)  # fmt: skip
 
 
 @receiver(user_locked_out)

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
+import time
+
 from django import forms
-from django.contrib.auth import authenticate
 from django.contrib.auth import forms as auth_forms
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import ratelimits
+from . import lockouts, ratelimits
 from .models import User
 from .usernames import normalise_login_id
 
@@ -44,16 +45,15 @@ class LoginForm(forms.Form):
         password = self.cleaned_data.get("password")
         if not username or not password:
             return self.cleaned_data
-        if ratelimits.login_attempts_exceeded(self.request) or ratelimits.login_failures_exceeded(
-            self.request, increment=False
-        ):
-            raise forms.ValidationError(
-                ratelimits.TOO_MANY_TRIES,
-                code="rate_limited",
-            )
-        self.user = authenticate(self.request, username=username, password=password)
+        if ratelimits.signin_refused(self.request):
+            raise forms.ValidationError(ratelimits.TOO_MANY_TRIES, code="rate_limited")
+        # On a school network under attack every sign-in waits a little; none is refused.
+        if delay := ratelimits.spray_delay(self.request):
+            time.sleep(delay)
+        self.user = lockouts.check_password(self.request, username, password)
         if self.user is None:
-            ratelimits.login_failures_exceeded(self.request, increment=True)
+            key = lockouts.lock_key_from_request(self.request, {"username": username})
+            ratelimits.count_failed_id(self.request, key)
             # One message for a wrong password, an unknown ID and a disabled
             # account, so the page never tells whether a login ID exists.
             raise forms.ValidationError(
@@ -93,7 +93,15 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         "password_incorrect": gettext_lazy("That is not your password now. Try again."),
     }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, request: HttpRequest, **kwargs) -> None:
+        self.request = request
         super().__init__(*args, **kwargs)
         _child_labels(self)
         self.order_fields(["old_password", "new_password1", "new_password2"])
+
+    def clean_old_password(self) -> str:
+        # Counted toward the sign-in lock and audited, like a sign-in.
+        old_password = self.cleaned_data["old_password"]
+        if not lockouts.recheck_password(self.request, self.user, old_password):
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password

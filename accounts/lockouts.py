@@ -1,24 +1,148 @@
-"""Sign-in lockouts kept by django-axes, read and lifted by login ID."""
+"""Sign-in lockouts kept by django-axes: one way to count them, read and lift them.
+
+* **Keys.** A lock is kept per login ID as typed (normalised). A typed ID that
+  matches no account is kept only as a keyed hash (:func:`lock_key`), so a
+  password typed into the login ID box never lands readable in a table.
+* **One count.** :func:`failures` counts exactly as the lock does (the sum of
+  every row axes keeps for the key, one per address and browser, within the
+  cool-off); teachers' pages, the class dashboard and the admin lockouts page
+  read :func:`signin_locks`, built on it.
+* **Familiar locations** (Entra-style smart lockout). From the network of the
+  account's own school only failures made there count: a lock caused from
+  anywhere else does not stop the child signing in at school. From anywhere
+  else every failure counts.
+* **The same wrong password typed again does not count twice**, and is answered
+  without a second password check.
+* **Parallel requests.** :func:`checking` holds the login ID's lock from the
+  count of its failures to the record of this one, on every server (a
+  PostgreSQL advisory lock; SQLite serialises writing transactions), so at most
+  ``AXES_FAILURE_LIMIT`` passwords are checked per ID per lock window.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from axes.utils import reset
 from django.conf import settings
-from django.db.models import Max
+from django.contrib.auth import authenticate
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.http import HttpRequest
 from django.utils import timezone
+
+from . import networks
+from .usernames import normalise_login_id
+
+HASHED_PREFIX = "~"  # never in a username (Django's username validator refuses it)
+_HASHED_KEY = re.compile(r"~[0-9a-f]{32}")
+RECENT_WRONG_PASSWORDS = 3
+
+
+def _keyed(label: str, value: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), f"{label}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def lock_key(typed: str) -> str:
+    """What locks, limits and the audit log keep for a typed login ID: the
+    username when it names an account, otherwise a keyed hash (HMAC from the
+    secret key) that is the same each time the same thing is typed."""
+    if _HASHED_KEY.fullmatch(typed):
+        return typed  # already a key
+    from .models import User
+
+    username = normalise_login_id(typed)
+    if not username or User.objects.filter(username=username).exists():
+        return username
+    return HASHED_PREFIX + _keyed("mims-typed-id", username)[:32]
+
+
+def lock_key_from_request(request: HttpRequest | None, credentials: dict | None = None) -> str:
+    """django-axes' AXES_USERNAME_CALLABLE (called several times a request)."""
+    typed = (credentials or {}).get("username") or (request.POST.get("username", "") if request is not None else "")
+    memo = getattr(request, "_mims_lock_keys", None) if request is not None else None
+    if memo is None:
+        memo = {}
+        if request is not None:
+            request._mims_lock_keys = memo
+    if typed not in memo:
+        memo[typed] = lock_key(typed)
+    return memo[typed]
+
+
+# --- one count ----------------------------------------------------------------
+
+
+def _live_attempts(keys: Iterable[str]):
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return AccessAttempt.objects.filter(username__in=list(keys), attempt_time__gte=since)
+
+
+def _account_school(key: str) -> int | None:
+    from .audit import school_of
+    from .models import User
+
+    if key.startswith(HASHED_PREFIX):
+        return None
+    user = User.objects.filter(username=key).select_related("student", "teacher").first()
+    return school_of(user) if user is not None else None
+
+
+def failures(key: str, *, at_schools: frozenset[int] = frozenset()) -> int:
+    """Failed sign-ins that count toward the lock of ``key`` for a request from
+    an address on the networks of ``at_schools`` (see :mod:`accounts.networks`)."""
+    rows = list(_live_attempts([key]).values_list("ip_address", "failures_since_start"))
+    school = _account_school(key) if at_schools else None
+    if school is not None and school in at_schools:
+        # Familiar location: only what was tried from the school's own network counts.
+        pairs = networks.all_networks()
+        rows = [(ip, n) for ip, n in rows if school in networks.schools_at(ip, pairs)]
+    return sum(n for _ip, n in rows)
+
+
+def is_locked(request: HttpRequest, key: str) -> bool:
+    return failures(key, at_schools=networks.request_schools(request)) >= settings.AXES_FAILURE_LIMIT
+
+
+@dataclass(frozen=True)
+class SignInLock:
+    until: datetime
+    failures: int
+
+
+def signin_locks(usernames: Iterable[str]) -> dict[str, SignInLock]:
+    """Which of these keys are locked out of sign-in now (from outside their
+    school), and until when: the one answer every page shows."""
+    rows: dict[str, list[tuple[datetime, int]]] = {}
+    for key, at, n in _live_attempts(usernames).values_list("username", "attempt_time", "failures_since_start"):
+        rows.setdefault(key, []).append((at, n))
+    locks = {}
+    for key, attempts in rows.items():
+        total = sum(n for _at, n in attempts)
+        if total < settings.AXES_FAILURE_LIMIT:
+            continue
+        # The oldest rows leave the window first: the lock lifts when the sum
+        # of the rows still inside it falls below the limit.
+        running = 0
+        for at, n in sorted(attempts, reverse=True):
+            running += n
+            if running >= settings.AXES_FAILURE_LIMIT:
+                locks[key] = SignInLock(until=at + settings.AXES_COOLOFF_TIME, failures=total)
+                break
+    return locks
 
 
 def locked_usernames(usernames: list[str]) -> set[str]:
-    """Which of these usernames are locked out of sign-in right now."""
-    since = timezone.now() - settings.AXES_COOLOFF_TIME
-    rows = (
-        AccessAttempt.objects.filter(username__in=usernames, attempt_time__gte=since)
-        .values("username")
-        .annotate(failures=Max("failures_since_start"))
-        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
-    )
-    return {row["username"] for row in rows}
+    return set(signin_locks(usernames))
 
 
 def is_signin_locked(username: str) -> bool:
@@ -27,3 +151,84 @@ def is_signin_locked(username: str) -> bool:
 
 def unlock_signin(username: str) -> int:
     return reset(username=username)
+
+
+def prune_stale() -> int:
+    """Delete sign-in attempt rows older than the cool-off: they no longer count."""
+    return AccessAttempt.objects.filter(attempt_time__lt=timezone.now() - settings.AXES_COOLOFF_TIME).delete()[0]
+
+
+class SignInLockHandler(AxesDatabaseHandler):
+    """django-axes' database handler, counting as :func:`failures` does."""
+
+    def get_failures(self, request, credentials=None) -> int:
+        key = get_client_username(request, credentials)
+        return failures(key, at_schools=networks.request_schools(request)) if key else 0
+
+
+# --- checking a password -----------------------------------------------------------
+
+
+@contextmanager
+def checking(key: str) -> Iterator[None]:
+    """Hold ``key``'s lock from the count of its failures to the record of this attempt."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            number = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8, person=b"mims-signin").digest(),
+                                    "big", signed=True)  # fmt: skip
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [number])
+        yield
+
+
+def _recent_wrong_key(key: str) -> str:
+    return "mims:wrong-passwords:" + hashlib.sha256(key.encode()).hexdigest()[:40]
+
+
+def _fingerprint(key: str, password: str) -> str:
+    """A short keyed hash of a wrong password, bound to the account's password
+    now (so it means nothing once the password changes); kept in the cache for
+    the lock window only."""
+    from .models import User
+
+    current = User.objects.filter(username=key).values_list("password", flat=True).first() or ""
+    return _keyed("mims-wrong-password", f"{key}\0{current}\0{password}")[:20]
+
+
+def _is_repeat(key: str, password: str) -> bool:
+    recent = cache.get(_recent_wrong_key(key), [])
+    return bool(recent) and _fingerprint(key, password) in recent
+
+
+def _remember_wrong(key: str, password: str) -> None:
+    recent = [_fingerprint(key, password), *cache.get(_recent_wrong_key(key), [])][:RECENT_WRONG_PASSWORDS]
+    cache.set(_recent_wrong_key(key), recent, int(settings.AXES_COOLOFF_TIME.total_seconds()))
+
+
+def check_password(request: HttpRequest, username: str, password: str, *, action: str = "login"):
+    """Authenticate against the lock of the typed ID: the user, or None.
+
+    A locked ID is refused by django-axes (``request.axes_locked_out``; the lock
+    page follows). A wrong password counts once toward the lock and is audited
+    as ``action`` (``login`` or ``password.recheck``); the same wrong password
+    again is refused without a check and without counting.
+    """
+    from . import audit
+
+    key = lock_key_from_request(request, {"username": username})
+    request.mims_check_action = action
+    with checking(key):
+        if _is_repeat(key, password) and not is_locked(request, key):
+            audit.signin_failure(request, action, key, repeat=True)
+            return None
+        user = authenticate(request, username=username, password=password)
+        if user is None and not getattr(request, "axes_locked_out", False):
+            _remember_wrong(key, password)
+    return user
+
+
+def recheck_password(request: HttpRequest, user, password: str) -> bool:
+    """The current password asked again while signed in (a borrowed session is
+    the case it exists for): guarded and counted exactly like a sign-in."""
+    checked = check_password(request, user.username, password, action="password.recheck")
+    return checked is not None and checked.pk == user.pk

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import scope
+from .networks import validate_networks
 from .scope import scope_of
 
 
@@ -29,6 +30,15 @@ class SchoolQuerySet(models.QuerySet):
 class School(models.Model):
     name = models.CharField(_("name"), max_length=200)
     code = models.CharField(_("code"), max_length=20, unique=True, help_text=_("The school code used in imports."))
+    networks = models.TextField(
+        _("school networks"),
+        blank=True,
+        validators=[validate_networks],
+        help_text=_(
+            "The school's Internet addresses, one range a line, for example 203.0.113.0/24. Children signing in "
+            "from here are never turned away because of other children's typos."
+        ),
+    )
 
     objects = SchoolQuerySet.as_manager()
 

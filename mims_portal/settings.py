@@ -345,23 +345,44 @@ MIMS_USERNAME_DOMAIN = os.getenv("MIMS_USERNAME_DOMAIN", "students.edu.sg").lowe
 AXES_FAILURE_LIMIT = envint("MIMS_LOGIN_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("MIMS_LOGIN_LOCK_MINUTES", "15"))
 AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_USERNAME_CALLABLE = "accounts.usernames.login_key_from_request"
+AXES_USERNAME_CALLABLE = "accounts.lockouts.lock_key_from_request"
+# Counts failures as the portal's pages do, and keeps locks made from outside a
+# school's network away from the child signing in at school (accounts/lockouts.py).
+AXES_HANDLER = "accounts.lockouts.SignInLockHandler"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_address"
 AXES_VERBOSE = False
-AXES_SENSITIVE_PARAMETERS = ["password", "answer_1", "answer_2", "answer_3"]
+# Nothing a person types is kept by axes: its post_data column gets only masked
+# values (a child may type the password into the login ID box).
+AXES_SENSITIVE_PARAMETERS = [
+    "username", "password", "login_id", "old_password", "current_password", "new_password1", "new_password2",
+    "answer_1", "answer_2", "answer_3", "next", "id", "csrfmiddlewaretoken",
+]
 
 # Per-address limits (django-ratelimit); see docs/security.md for the reasoning.
 # A class of 40 behind one school address signs in well within these.
 MIMS_LOGIN_RATE_PER_IP = os.getenv("MIMS_LOGIN_RATE_PER_IP", "200/10m")
-MIMS_LOGIN_FAILURE_RATE_PER_IP = os.getenv("MIMS_LOGIN_FAILURE_RATE_PER_IP", "60/10m")
 MIMS_SSPR_RATE_PER_IP = os.getenv("MIMS_SSPR_RATE_PER_IP", "60/10m")
 RATELIMIT_VIEW = "signin.views.ratelimited"
 # Any key="ip" limit uses the same client address as everything else.
 RATELIMIT_IP_META_KEY = "accounts.client_address.client_address"
 
+# School networks (accounts/networks.py): "CODE=cidr cidr;CODE2=cidr", added to
+# the ranges set per school in the admin. From a school network no per-address
+# limit turns a child away; see docs/security.md, "A school's morning".
+MIMS_SCHOOL_NETWORKS = os.getenv("MIMS_SCHOOL_NETWORKS", "")
+# Login IDs that fail to sign in from one address in 10 minutes. From a home (any
+# other) address, more than this stops sign-in from there for the window.
+MIMS_FAILED_IDS_PER_IP = envint("MIMS_FAILED_IDS_PER_IP", "20")
+# From a school network the allowance grows with the school: this share of the
+# children of the schools on that network (at least MIMS_FAILED_IDS_PER_IP).
+# Over it, sign-in from there is slowed (never refused): a delay that doubles
+# for every further 10 failing IDs, up to MIMS_SPRAY_MAX_DELAY seconds.
+MIMS_SCHOOL_FAILED_IDS_SHARE = float(os.getenv("MIMS_SCHOOL_FAILED_IDS_SHARE", "0.3"))
+MIMS_SPRAY_DELAY = float(os.getenv("MIMS_SPRAY_DELAY", "0.5"))
+MIMS_SPRAY_MAX_DELAY = float(os.getenv("MIMS_SPRAY_MAX_DELAY", "8"))
 # Reset requests (the public form at /request-reset/). It is for families at
 # home: a child at school asks the form teacher, who acts on the child's page
 # without a request. 10 per hour from one address covers a family with several

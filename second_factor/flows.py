@@ -149,7 +149,7 @@ def failed(request: HttpRequest, *, method: str) -> None:
     user = request.user
     audit.record(request, "second_factor.verify", target=user.login_id, outcome=AuditEvent.Outcome.FAILURE,
                  method=method)  # fmt: skip
-    ratelimits.login_failures_exceeded(request, increment=True)
+    ratelimits.count_failed_id(request, user.username)  # the address's count of failing IDs
     # django-axes counts it against the login ID, and locks it at the limit.
     user_login_failed.send(sender=__name__, credentials={"username": user.username}, request=request)
     if getattr(request, "axes_locked_out", False):

@@ -35,7 +35,7 @@ class CodeForm(forms.Form):
         code = self.cleaned_data.get("code")
         if not code or self.request is None:
             return self.cleaned_data
-        if ratelimits.login_failures_exceeded(self.request, increment=False):
+        if ratelimits.signin_refused(self.request):  # a home address over its limits, as at sign-in
             raise forms.ValidationError(ratelimits.TOO_MANY_TRIES, code="rate_limited")
         self.device = flows.check_code(self.request, code)
         if self.device is None:

@@ -95,8 +95,10 @@ def password_change(request: HttpRequest) -> HttpResponse:
     user = request.user
     # After a temporary password the child has just typed it to sign in; asking
     # for it again only confuses. Otherwise the password now is asked again.
-    form_class = SetPasswordForm if user.must_change_password else PasswordChangeForm
-    form = form_class(user, request.POST or None)
+    if user.must_change_password:
+        form = SetPasswordForm(user, request.POST or None)
+    else:
+        form = PasswordChangeForm(user, request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         user = form.save(commit=False)
         user.must_change_password = False

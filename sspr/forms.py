@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import ratelimits
+from accounts import lockouts, ratelimits
 from accounts.models import User
 from accounts.usernames import normalise_login_id
 
@@ -33,7 +33,9 @@ class StartForm(forms.Form):
             raise forms.ValidationError(_("Type your login ID."), code="required")
         if ratelimits.sspr_attempts_exceeded(self.request):
             raise forms.ValidationError(ratelimits.TOO_MANY_TRIES, code="rate_limited")
-        return key
+        # The flow, its lock and the audit log keep an ID that matches no
+        # account only as a keyed hash: it may be a password typed in the wrong box.
+        return lockouts.lock_key(key)
 
 
 class AnswersForm(forms.Form):
@@ -70,8 +72,9 @@ class SetupForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, user: User, *args, ask_password: bool, **kwargs) -> None:
+    def __init__(self, user: User, *args, ask_password: bool, request: HttpRequest, **kwargs) -> None:
         self.user = user
+        self.request = request
         super().__init__(*args, **kwargs)
         if not ask_password:
             del self.fields["current_password"]
@@ -92,7 +95,8 @@ class SetupForm(forms.Form):
 
     def clean_current_password(self) -> str:
         password = self.cleaned_data["current_password"]
-        if not self.user.check_password(password):
+        # Counted toward the sign-in lock and audited, like a sign-in.
+        if not lockouts.recheck_password(self.request, self.user, password):
             raise forms.ValidationError(_("That is not your password. Try again."), code="password_incorrect")
         return password
 

@@ -46,3 +46,10 @@ def clear_failures(lock: ResetLock) -> None:
 
 def unlock_reset(login_key: str) -> int:
     return ResetLock.objects.filter(login_key=login_key).delete()[0]
+
+
+def prune_stale() -> int:
+    """Delete rows no longer locking and untouched for a lock window."""
+    cutoff = timezone.now() - timedelta(minutes=settings.MIMS_SSPR_LOCK_MINUTES)
+    stale = ResetLock.objects.filter(updated__lt=cutoff).exclude(locked_until__gt=timezone.now())
+    return stale.delete()[0]

@@ -121,8 +121,10 @@ class ChallengeAnswer(models.Model):
 class ResetLock(models.Model):
     """Failed self-service reset attempts for one typed login ID.
 
-    Keyed by the normalised login ID as typed, whether or not such an account
-    exists, so that locks behave the same for real and made-up IDs.
+    Keyed by accounts.lockouts.lock_key of the ID as typed: the username, or for
+    an ID that matches no account a keyed hash, so that locks behave the same for
+    real and made-up IDs and nothing typed lands readable. Stale rows are pruned
+    (``manage.py prune_locks``).
     """
 
     login_key = models.CharField(_("login ID"), max_length=150, unique=True)

@@ -99,7 +99,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     # Setting up for the first time right after sign-in needs no second password;
     # changing answers that already work does, so a borrowed session can't take over.
     ask_password = user.challenge_answers.status() != AnswerStatus.NONE and not required
-    form = SetupForm(user, request.POST or None, ask_password=ask_password)
+    form = SetupForm(user, request.POST or None, ask_password=ask_password, request=request)
     if request.method == "POST" and form.is_valid():
         set_answers(user, form.pairs(), school_set=False)
         audit.record(request, "answers.set", actor=user, target=user.login_id)

@@ -249,8 +249,9 @@ class SchoolAdmin(SchoolScopedAdmin, admin.ModelAdmin):
         return sees_all_schools(request.user) and super().has_delete_permission(request, obj)
 
     def get_readonly_fields(self, request: HttpRequest, obj: School | None = None) -> list[str]:
-        # The code ties imports to the school; only MOE IT changes it.
-        return [] if sees_all_schools(request.user) else ["code"]
+        # The code ties imports to the school; only MOE IT changes it. The
+        # networks lift per-address limits there, so only MOE IT sets them too.
+        return [] if sees_all_schools(request.user) else ["code", "networks"]
 
     list_display = ["name", "code", "yearly_work"]
 

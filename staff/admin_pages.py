@@ -30,6 +30,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import audit
 from accounts.admin_scoping import sees_all_schools, users_of_school
+from accounts.lockouts import signin_locks
 from accounts.models import AuditEvent, School, Student, User
 from accounts.scope import scope_of
 from helpdesk import flows
@@ -71,22 +72,18 @@ def current_lockouts(request: HttpRequest) -> list[dict[str, Any]]:
     """
     now = timezone.now()
     users = _scoped_users(request)
-    attempts = AccessAttempt.objects.filter(
-        attempt_time__gte=now - settings.AXES_COOLOFF_TIME, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
-    )
+    # Candidates are the keys with a failure in the window; signin_locks()
+    # decides, counting as the lock does (every browser and address together).
+    keys = AccessAttempt.objects.filter(attempt_time__gte=now - settings.AXES_COOLOFF_TIME)
     resets = ResetLock.objects.filter(locked_until__gt=now)
     if users is not None:
-        attempts = attempts.filter(username__in=users.values("username"))
+        keys = keys.filter(username__in=users.values("username"))
         resets = resets.filter(login_key__in=users.values("username"))
+    signin = signin_locks(keys.values_list("username", flat=True).distinct())
     rows: list[dict[str, Any]] = [
-        {
-            "kind": "signin",
-            "kind_label": gettext("Sign-in"),
-            "key": a.username,
-            "failures": a.failures_since_start,
-            "until": a.attempt_time + settings.AXES_COOLOFF_TIME,
-        }
-        for a in attempts.order_by("-attempt_time")[:500]
+        {"kind": "signin", "kind_label": gettext("Sign-in"), "key": key, "failures": lock.failures,
+         "until": lock.until}
+        for key, lock in sorted(signin.items(), key=lambda item: item[1].until, reverse=True)[:500]
     ]
     rows += [
         {

@@ -83,8 +83,8 @@ class TestLogin:
 @pytest.mark.django_db
 class TestLockout:
     def test_it_locks_a_login_id_after_five_failures(self, client, student):
-        for _ in range(4):
-            assert sign_in(client, student.user.username, "wrong-guess9").status_code == 200
+        for i in range(4):
+            assert sign_in(client, student.user.username, f"wrong-guess{i}").status_code == 200
         r = sign_in(client, student.user.username, "wrong-guess9")
         assert r.status_code == 429
         assert b"Please wait" in r.content
@@ -95,18 +95,18 @@ class TestLockout:
         assert AuditEvent.objects.filter(action="login.locked").exists()
 
     def test_it_locks_a_made_up_login_id_the_same_way(self, client, db):
-        for _ in range(4):
-            sign_in(client, "made_up_child", "wrong-guess9")
+        for i in range(4):
+            sign_in(client, "made_up_child", f"wrong-guess{i}")
         assert sign_in(client, "made_up_child", "wrong-guess9").status_code == 429
 
     def test_the_lock_page_does_not_repeat_the_login_id(self, client, student):
-        for _ in range(5):
-            r = sign_in(client, student.user.username, "wrong-guess9")
+        for i in range(5):
+            r = sign_in(client, student.user.username, f"wrong-guess{i}")
         assert student.user.username.encode() not in r.content
 
     @override_settings(AXES_FAILURE_LIMIT=2)
     def test_the_limit_is_configurable(self, client, student):
-        sign_in(client, student.user.username, "wrong-guess9")
+        sign_in(client, student.user.username, "wrong-guess8")
         assert sign_in(client, student.user.username, "wrong-guess9").status_code == 429
 
     def test_the_lock_ends_after_the_cool_off(self, client, student, settings):
@@ -114,8 +114,8 @@ class TestLockout:
 
         from axes.models import AccessAttempt
 
-        for _ in range(5):
-            sign_in(client, student.user.username, "wrong-guess9")
+        for i in range(5):
+            sign_in(client, student.user.username, f"wrong-guess{i}")
         AccessAttempt.objects.update(attempt_time=AccessAttempt.objects.get().attempt_time - timedelta(minutes=16))
         assert sign_in(client, student.user.username).status_code == 302
 
@@ -145,8 +145,8 @@ class TestSharedSchoolAddress:
 @pytest.mark.django_db
 @override_settings(AXES_COOLOFF_TIME=__import__("datetime").timedelta(minutes=30))
 def test_the_lock_page_says_how_long_to_wait(client, student):
-    for _ in range(5):
-        r = sign_in(client, student.user.username, "wrong-guess9")
+    for i in range(5):
+        r = sign_in(client, student.user.username, f"wrong-guess{i}")
     assert b"Wait 30 minutes" in r.content
 
 

@@ -58,8 +58,8 @@ def _reset_by_questions(student: Student) -> None:
 def _lock_signin(login_id: str) -> None:
     """Wrong passwords until axes locks the ID, then one more try while locked."""
     client = Client()
-    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
-        client.post("/login/", {"username": login_id, "password": "not-the-password"})
+    for n in range(settings.AXES_FAILURE_LIMIT + 1):  # different ones: a repeat does not count
+        client.post("/login/", {"username": login_id, "password": f"not-the-password{n}"})
 
 
 def _lock_reset(student: Student) -> None:

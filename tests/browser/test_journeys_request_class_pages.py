@@ -24,8 +24,8 @@ class TestResetRequestJourney:
                                                                 form_teacher):
         give_answers(student.user)
         locker = Client()  # the child forgot: wrong passwords until the sign-in locks
-        for _ in range(settings.AXES_FAILURE_LIMIT):
-            locker.post("/login/", {"username": student.user.username, "password": "not-my-password"})
+        for n in range(settings.AXES_FAILURE_LIMIT):  # different ones: a repeat does not count
+            locker.post("/login/", {"username": student.user.username, "password": f"not-my-password{n}"})
 
         # A parent on a phone.
         parent = make_journey(PHONE, who="parent")

@@ -181,12 +181,11 @@ def test_a_childs_right_password_still_clears_their_failures(client, p2_student)
 
 
 @pytest.mark.django_db
-def test_one_address_guessing_codes_is_slowed_like_guessing_passwords(staff_client, form_teacher, settings):
-    settings.MIMS_LOGIN_FAILURE_RATE_PER_IP = "3/10m"
+def test_an_address_over_its_limits_is_refused_at_the_code_step_too(staff_client, form_teacher, settings):
+    settings.MIMS_FAILED_IDS_PER_IP = 1
     device = TOTPDevice.objects.create(user=form_teacher.user, name="App", confirmed=True)
     password_only(staff_client, form_teacher.user)
-    for _ in range(4):  # one over the limit (the lock per login ID is 5)
-        staff_client.post(VERIFY, {"code": "abc"})
+    staff_client.post(VERIFY, {"code": "abc"})  # counts this login ID as failing from the address
     r = staff_client.post(VERIFY, {"code": code_for(device)})
     assert r.status_code == 200 and b"Too many tries from this computer" in r.content
     assert staff_client.get("/teacher/").status_code == 302

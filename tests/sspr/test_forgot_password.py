@@ -91,8 +91,9 @@ class TestHappyPath:
         assert b"not the same" in r.content
 
     def test_it_lifts_a_sign_in_lock(self, client, student, ready):
-        for _ in range(5):
-            client.post("/login/", {"username": student.user.username, "password": "wrong-one1"})
+        for i in range(5):
+            client.post("/login/", {"username": student.user.username, "password": f"wrong-one{i}"})
+        assert client.post("/login/", {"username": student.user.username, "password": NEW}).status_code == 429
         start(client, student.user.username)
         answer(client, answers_for(client, ready))
         new_password(client)
@@ -163,8 +164,9 @@ class TestWrongAnswers:
         assert "sspr_flow" in client.session and not client.session["sspr_flow"]["verified"]
 
     def test_it_locks_after_five_wrong_attempts_and_tells_the_form_teachers(
-        self, client, student, ready, form_teacher
+        self, client, student, ready, form_teacher, settings
     ):
+        settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
         form_teacher.user.email = "ms.tan@school.edu.sg"
         form_teacher.user.save()
         start(client, student.user.username)
