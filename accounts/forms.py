@@ -31,10 +31,13 @@ class LoginForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, request: HttpRequest, *args, **kwargs) -> None:
+    def __init__(self, request: HttpRequest, *args, staff: bool = False, **kwargs) -> None:
         self.request = request
         self.user: User | None = None
         super().__init__(*args, **kwargs)
+        if staff:  # teachers and IT: their username, no child's example
+            self.fields["username"].label = gettext_lazy("Username")
+            self.fields["username"].help_text = ""
 
     def clean_username(self) -> str:
         return normalise_login_id(self.cleaned_data["username"])

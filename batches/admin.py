@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import SchoolClass, Student
+from second_factor.decorators import fresh_second_factor_required
 
 from . import runner
 from .models import Batch
@@ -63,10 +64,12 @@ class ClassBatchActions:
     """For the class list: cards or slips for every child of the chosen classes."""
 
     @admin.action(description=gettext_lazy("Make challenge cards (Primary 2–3) for the selected classes"))
+    @fresh_second_factor_required
     def issue_cards(self, request: HttpRequest, queryset: QuerySet[SchoolClass]) -> HttpResponse:
         return _start(request, Batch.Kind.CARDS, _of_classes(request, queryset), {"reissue": False})
 
     @admin.action(description=gettext_lazy("Issue temporary passwords with slips for the selected classes"))
+    @fresh_second_factor_required
     def issue_slips(self, request: HttpRequest, queryset: QuerySet[SchoolClass]) -> HttpResponse:
         return _start(request, Batch.Kind.SLIPS, _of_classes(request, queryset), {"channel": "class"})
 
@@ -75,6 +78,7 @@ class StudentBatchActions:
     """For the student list: slips for new students or lost slips, new cards for lost cards."""
 
     @admin.action(description=gettext_lazy("Print sign-in slips with new temporary passwords (background)"))
+    @fresh_second_factor_required
     def issue_slips(self, request: HttpRequest, queryset: QuerySet[Student]) -> HttpResponse:
         return _start(request, Batch.Kind.SLIPS, _visible_students(request, queryset), {"channel": "new_students"})
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import School, SchoolClass, Student
 from accounts.scope import class_or_404, it_required, refuse, school_or_404, teacher_required
+from second_factor.decorators import fresh_second_factor_required
 
 from . import runner
 from .forms import ClassBatchForm, PromotionForm, SchoolBatchForm
@@ -48,6 +49,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @teacher_required
+@fresh_second_factor_required(methods=None)
 def class_page(request: HttpRequest, pk: int) -> HttpResponse:
     school_class = class_or_404(request, pk)
     form = ClassBatchForm(request.POST or None, school_class=school_class)
@@ -69,6 +71,7 @@ def class_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @it_required
+@fresh_second_factor_required(methods=None)
 def school_page(request: HttpRequest, pk: int) -> HttpResponse:
     school = school_or_404(request, pk)
     form = SchoolBatchForm(request.POST or None)
@@ -98,6 +101,7 @@ def _students_of(school: School, levels: Iterable[int]) -> QuerySet[Student]:
 
 
 @it_required
+@fresh_second_factor_required(methods=None)
 def promote_page(request: HttpRequest, pk: int) -> HttpResponse:
     school = school_or_404(request, pk)
     try:

@@ -6,6 +6,7 @@ the console. Production sets ``DEBUG=0``, ``SECRET_KEY``, ``DATABASE_URL`` and
 ``REDIS_URL``; see docs/operations.md.
 """
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
@@ -157,6 +158,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "accounts",
     "sspr",
     "helpdesk",
@@ -166,6 +171,7 @@ INSTALLED_APPS = [
     "oauth2_provider",
     "sso",
     "signin",
+    "second_factor",
     "staff",
     "health_check",
     "mims_portal",
@@ -182,6 +188,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "accounts.sessions.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -190,6 +197,8 @@ MIDDLEWARE = [
     # string; after the header middleware, so its 400 page has every header.
     "mims_portal.bad_input.RefuseUnreadableInputMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # Staff pass their second factor before anything else (and before RequiredSetupMiddleware).
+    "second_factor.middleware.SecondFactorMiddleware",
     "sso.middleware.ResumeAppSignInMiddleware",
     "signin.middleware.RequiredSetupMiddleware",
     "signin.middleware.DeniedAccessAuditMiddleware",
@@ -428,6 +437,34 @@ MIMS_SSPR_LOCK_STEPS = [int(m) for m in os.getenv("MIMS_SSPR_LOCK_STEPS", "60,14
 # or this many days, so restarting never draws a more convenient pair.
 MIMS_SSPR_PAIR_DAYS = envint("MIMS_SSPR_PAIR_DAYS", "30")
 MIMS_SSPR_FLOW_SECONDS = envint("MIMS_SSPR_FLOW_SECONDS", "600")
+
+# Staff second factor (second_factor app; docs/security.md "Staff second factor").
+# Passkeys are bound to the site's host name (SITE_ROOT's) and need https, or
+# http://localhost: browsers refuse an IP address. A local run at
+# http://127.0.0.1:8000 uses codes; passkeys work at http://localhost:8000.
+_site = urlsplit(SITE_ROOT)
+try:
+    _site_host = _site.hostname if not ipaddress.ip_address(_site.hostname or "") else "localhost"
+except ValueError:
+    _site_host = _site.hostname or "localhost"
+OTP_WEBAUTHN_RP_ID = os.getenv("OTP_WEBAUTHN_RP_ID") or _site_host
+OTP_WEBAUTHN_RP_NAME = "Student MIMS"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [
+    o for o in (SITE_ROOT, *CSRF_TRUSTED_ORIGINS, f"http://localhost:{_site.port or 8000}" if DEBUG else "")
+    if o.startswith(("https://", "http://localhost"))
+]
+# A passkey is a second factor after the password, never a sign-in on its own.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = ""
+OTP_TOTP_ISSUER = "Student MIMS"
+# Wrong codes count toward the sign-in lock (django-axes, 5 per login ID); django-otp's
+# own growing delay would on top refuse a right code typed soon after a typo.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# The heaviest actions ask for the second factor again after this many seconds.
+MIMS_STEP_UP_SECONDS = envint("MIMS_STEP_UP_SECONDS", str(15 * 60))
+# A staff sign-in ends after a working day at most, however busy the session.
+MIMS_STAFF_SESSION_SECONDS = min(envint("MIMS_STAFF_SESSION_SECONDS", str(8 * 3600)), 10 * 3600)
 
 LOGGING = {
     "version": 1,

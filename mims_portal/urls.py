@@ -14,6 +14,7 @@ urlpatterns = [
     path("metrics", metrics),
     path("", include("signin.urls")),
     path("sspr/", include("sspr.urls")),
+    path("staff/", include("second_factor.urls")),
     path("", include("helpdesk.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/login/", admin_login),

@@ -16,7 +16,9 @@ class RequiredSetupMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and (target := self._required_step(user)):
+        # Staff pass their second factor first (second_factor.middleware).
+        pending = getattr(request, "second_factor_pending", False)
+        if user is not None and user.is_authenticated and not pending and (target := self._required_step(user)):
             allowed = {target, reverse("logout"), reverse("set_language"), reverse("password_check")}
             if request.path not in allowed and not request.path.startswith("/static/"):
                 return redirect(target)

@@ -43,6 +43,7 @@ from accounts.scope import scope_of
 from accounts.usernames import normalise_login_id
 from batches.admin import ClassBatchActions, StudentBatchActions
 from helpdesk import flows
+from second_factor.decorators import fresh_second_factor_required
 from sspr import cards
 from sspr.models import AnswerStatus, ChallengeAnswer
 
@@ -926,6 +927,7 @@ class AuditEventAdmin(SchoolScopedAdmin, admin.ModelAdmin):
             return HttpResponseRedirect(reverse("admin:accounts_auditevent_changelist"))
         return self._csv(request, changelist.get_queryset(request))
 
+    @fresh_second_factor_required(methods=None)
     def _csv(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
         audit.record(request, "audit.exported", school=scope_of(request.user).school_id)
         rows = (

@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
 from . import factories
 
@@ -19,6 +20,23 @@ def _fast_and_clean(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor():
+    """``client.force_login(user)`` stands for a finished sign-in: for staff that
+    includes the second factor (an authenticator app, passed just now). Tests of
+    the second factor itself sign in through the pages instead."""
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        factories.pass_second_factor(self, user)
+
+    # Its own MonkeyPatch: a test's monkeypatch.undo() must not take this away.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Client, "force_login", force_login)
+        yield
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 The layers (docs/architecture.md), lowest first:
 
     accounts            the core: schools, classes, accounts, scope, audit, passwords, login IDs
-    sspr                challenge questions and answers, self-service reset
+    sspr, second_factor challenge questions and answers, self-service reset; staff's second factor
     helpdesk, batches   reset requests and teacher pages; printable batches
     signin, staff       sign-in and account pages; the admin, import, lockouts and reports pages
     sso                 the OpenID Connect provider of the school apps (uses the sign-in pages)
@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = [{"accounts"}, {"sspr"}, {"helpdesk", "batches"}, {"signin", "staff"}, {"sso"}, {"mims_portal"}]
+LAYERS = [{"accounts"}, {"sspr", "second_factor"}, {"helpdesk", "batches"}, {"signin", "staff"}, {"sso"}, {"mims_portal"}]
 LAYER_OF = {app: n for n, apps in enumerate(LAYERS) for app in apps}
 
 

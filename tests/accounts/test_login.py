@@ -43,7 +43,7 @@ class TestLogin:
 
     def test_it_sends_staff_to_their_pages(self, client, ict_admin):
         r = sign_in(client, "ict_admin")
-        assert r["Location"] == "/admin/"
+        assert r["Location"] == "/admin/"  # by way of the second factor (tests/second_factor)
 
     def test_it_follows_a_safe_next_url_only(self, client, student):
         r = client.post(LOGIN_URL + "?next=https://evil.example/", {"username": student.user.username,
@@ -154,7 +154,8 @@ def test_the_lock_page_says_how_long_to_wait(client, student):
 def test_the_admin_sign_in_is_the_portal_sign_in(client, ict_admin):
     r = client.get("/admin/")
     r = client.get(r["Location"])
-    assert r["Location"] == "/login/?next=/admin/"
-    r = client.post("/login/?next=/admin/", {"username": "ict_admin", "password": factories.PASSWORD})
+    assert r["Location"] == "/staff/sign-in/?next=/admin/"
+    r = client.post("/staff/sign-in/?next=/admin/", {"username": "ict_admin", "password": factories.PASSWORD})
     assert r["Location"] == "/admin/"
-    assert client.get("/admin/").status_code == 200
+    # A password alone is not enough for staff (tests/second_factor).
+    assert client.get("/admin/")["Location"] == "/staff/second-factor/set-up/?next=%2Fadmin%2F"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 
@@ -91,6 +92,11 @@ class TestSeedDemo:
             user = User.objects.get(pk=signed_in.session[SESSION_KEY])
             assert user.username == login.split("@")[0] and not user.must_change_password
             if role == "MOE IT (superuser)":
+                # Then the second factor, with the code the printed command gives.
+                code = io.StringIO()
+                call_command("demo_code", stdout=code, stderr=io.StringIO())
+                r = signed_in.post("/staff/second-factor/", {"code": code.getvalue().strip(), "next": "/admin/"})
+                assert r["Location"] == "/admin/"
                 assert signed_in.get("/admin/accounts/student/").status_code == 200
         p5 = User.objects.get(username=logins["P5 student (sets up challenge questions first)"].split("@")[0])
         assert p5.student.level == 5 and needs_own_answers(p5)
@@ -105,6 +111,14 @@ class TestSeedDemo:
         assert set(Teacher.objects.values_list("user__email", flat=True)) == {
             f"{t.user.username}@demo.mims.example" for t in Teacher.objects.select_related("user")
         }
+    def test_it_gives_the_demo_staff_the_printed_authenticator_secret(self):
+        out = seed()
+        secret = re.search(r"with the secret ([A-Z2-7]+)", out).group(1)
+        staff = User.objects.filter(student__isnull=True)
+        assert staff.count() == 13  # ten form teachers, two ICT admins, MOE IT
+        for user in staff:
+            device = user.totpdevice_set.get()
+            assert base64.b32encode(device.bin_key).decode() == secret and device.confirmed
 
     def test_it_runs_twice_without_change(self):
         seed()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from accounts.models import AuditEvent, SchoolClass, Student, User
 from batches.admin import ClassBatchActions, StudentBatchActions
 from batches.models import Batch
+from second_factor import rules
 from sspr.models import ChallengeAnswer
 from tests import factories
 
@@ -155,6 +156,7 @@ def _admin_request(user, path="/admin/"):
     request = RequestFactory().post(path)
     request.user = user
     request.session = {}
+    rules.mark_verified(request.session)  # signed in with both factors just now, as force_login
     request._messages = FallbackStorage(request)
     return request
 

@@ -24,6 +24,8 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright
 
+from tests import factories
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -343,6 +345,7 @@ def field(page: Page, label: str) -> Locator:
 def sign_in(
     j: Journey, login_id: str, password: str, *, label: str = "sign in", check: bool = True, docs: str = ""
 ) -> None:
+    device = _staff_authenticator(login_id)
     j.goto("/login/")
     field(j.page, "Login ID").fill(login_id)
     field(j.page, "Password").fill(password)
@@ -350,6 +353,27 @@ def sign_in(
         j.step(f"{label} form", docs=docs)
     j.page.get_by_role("button", name="Sign in").click()
     j.page.wait_for_load_state("load")
+    if device is not None and "/staff/second-factor/" in j.page.url:
+        # Staff: the second step, with the code their authenticator app shows now
+        # (tests/browser/test_journeys_second_factor.py walks these pages themselves).
+        from tests.second_factor.conftest import code_for
+
+        field(j.page, "Code").fill(code_for(device))
+        j.page.get_by_role("button", name="Continue").click()
+        j.page.wait_for_load_state("load")
+
+
+def _staff_authenticator(login_id: str):
+    """An authenticator app for a staff member who needs a second factor (None for children)."""
+    from accounts.models import User
+    from second_factor import rules
+
+    user = User.objects.filter(username=login_id).first()
+    if user is None or not rules.must_verify(user):
+        return None
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first() or factories.give_authenticator(user)
 
 
 def answer_questions(page: Page, answers: dict[str, str]) -> None:

@@ -21,7 +21,8 @@ for name in ("lock_target", "roamer", "forgetful", "proxied", "outage_child"):
                  answers=["blue bunny"] * 3)
 for n in range(2):
     factories.make_student(p2, f"Card Child {n}", username=f"card_child_{n}")
-factories.make_teacher(school, p2, username="ms_tan")
+from second_factor.demo import give_demo_authenticator
+give_demo_authenticator(factories.make_teacher(school, p2, username="ms_tan").user)
 print(p2.pk)
 """
 PASSWORD = "sunny2day"  # tests.factories.PASSWORD

@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from second_factor.demo import current_code
+
 from .conftest import PASSWORD
 from .servers import Browser, Gunicorn, manage
 
@@ -72,6 +74,9 @@ def test_it_has_a_batch_started_on_one_server_worked_by_a_db_worker_elsewhere(se
     a, b = servers
     teacher = browser()
     assert teacher.submit(f"{a}/login/", {"username": "ms_tan", "password": PASSWORD}).status == 302
+    # Staff pass their second factor (the demo's known authenticator secret), on the other server.
+    r = teacher.submit(f"{b}/staff/second-factor/", {"code": current_code(), "next": "/teacher/"})
+    assert r.status == 302 and r.headers["Location"] == "/teacher/"
     r = teacher.submit(f"{a}/batches/class/{portal.p2_class_id}/", {"kind": "cards", "confirm": "on"})
     assert r.status == 302 and r.headers["Location"].startswith("/batches/")
     status_url = f"{b}{r.headers['Location']}status.json"

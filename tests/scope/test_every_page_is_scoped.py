@@ -62,6 +62,8 @@ OBJECT_URLS: dict[str, type] = {
     "admin:helpdesk_resetrequest_match": ResetRequest,
     "admin:auth_user_password_change": User,
     "admin:view_on_site": Student,
+    "second_factor:reset": User,
+    "second_factor:school_policy": School,
 }
 # URLs whose arguments are not an object's id; scoped by a query instead (see QUERY_SCOPED).
 NOT_AN_OBJECT = {

@@ -22,6 +22,7 @@ from accounts import importing
 from accounts.demo_names import DEMO_SCHOOLS, ICT_ADMIN_NAMES, TEACHER_NAMES
 from accounts.models import School, SchoolClass, Student, Teacher, User
 from accounts.validators import NotCurrentPasswordValidator
+from second_factor import demo
 from sspr.answers import clear_answers
 from sspr.questions import seed_questions
 
@@ -68,6 +69,7 @@ class Command(BaseCommand):
             ]
             for user in (p5_student.user, p2_student.user, *staff.values()):
                 validate_password(DEMO_PASSWORD, user, password_validators=validators)
+            demo_secret = self._second_factor(schools)
 
         counts = result.counts
         out = self.stdout
@@ -89,6 +91,12 @@ class Command(BaseCommand):
         width = max(len(r[0]) for r in rows)
         for role, login, where in rows:
             out.write(f"  {role.ljust(width)}  {login}  ({where})")
+        if demo_secret:
+            out.write(
+                f"\nStaff then pass a second factor. Every demo staff account has an authenticator app with the "
+                f"secret {demo_secret}\n(add it to an app on your phone), or print the current code with: "
+                f"python manage.py demo_code"
+            )
 
     # -- parts -------------------------------------------------------------
     def _school(self, spec: dict) -> School:
@@ -160,6 +168,13 @@ class Command(BaseCommand):
         # So that "sets up challenge questions first" stays true on every run.
         clear_answers(p5.user)
         return p5, p2
+
+    def _second_factor(self, schools: list[School]) -> str:
+        """Every demo staff account gets the demo's published authenticator secret."""
+        staff = User.objects.filter(teacher__school__in=schools) | User.objects.filter(username="moe.it")
+        for user in staff.distinct():
+            demo.give_demo_authenticator(user)
+        return demo.demo_secret()
 
     def _questions(self) -> int:
         return seed_questions()
