@@ -21,7 +21,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = [{"accounts"}, {"sspr", "second_factor"}, {"helpdesk", "batches"}, {"signin", "staff"}, {"sso"}, {"mims_portal"}]
+LAYERS = [
+    {"accounts"}, {"sspr", "second_factor"}, {"helpdesk", "batches"}, {"signin", "staff"}, {"sso"}, {"mims_portal"},
+]
 LAYER_OF = {app: n for n, apps in enumerate(LAYERS) for app in apps}
 
 
