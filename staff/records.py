@@ -28,6 +28,7 @@ from accounts import audit, leavers
 from accounts.models import AuditEvent, SchoolClass, Student
 from accounts.transfers import transfer_student
 from helpdesk.models import ResetRequest
+from second_factor.decorators import fresh_second_factor_required
 from sspr.models import ChallengeAnswer, ResetLock
 
 
@@ -51,6 +52,7 @@ class TransferForm(forms.Form):
 
 
 @admin.action(description=gettext_lazy("Transfer to another school (MOE IT)"), permissions=["transfer"])
+@fresh_second_factor_required
 def transfer_to_school(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
     students = list(queryset.select_related("user", "school", "school_class")[:2])
     if len(students) != 1:
@@ -140,7 +142,7 @@ def collect(student: Student) -> dict:
         .select_related("school")
         .order_by("created", "id")
     )
-    lock = ResetLock.objects.filter(login_key=user.username).first()
+    lock = ResetLock.objects.filter(user=user).first()
     return {
         "login_id": login_id,
         "account": {
@@ -204,8 +206,8 @@ def records_urls(model_admin: admin.ModelAdmin) -> list[URLPattern]:
 
 
 def _records_view(model_admin: admin.ModelAdmin):
-    # Step-up (the staff second factor) belongs on this view: it hands out a
-    # child's whole record.
+    # Step-up: the view hands out a child's whole record, so it wants a second factor from the last 15 minutes.
+    @fresh_second_factor_required(methods=None)
     def view(request: HttpRequest, student_id: int, as_json: bool = False) -> HttpResponse:
         # The admin's own scoped lookup: another school's child is a 404.
         student = model_admin.get_object(request, str(student_id))

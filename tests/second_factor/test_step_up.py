@@ -90,3 +90,15 @@ def test_a_staff_sign_in_ends_after_a_working_day(staff_client, form_teacher, cl
     r = staff_client.get("/teacher/")
     assert r["Location"] == "/staff/sign-in/?next=/teacher/"
     assert "_auth_user_id" not in staff_client.session
+
+
+@pytest.mark.django_db
+def test_a_childs_records_want_a_fresh_second_factor(signed_in_admin, student, clock):
+    client, device = signed_in_admin
+    page = f"/admin/accounts/student/{student.pk}/records.json"
+    assert client.get(page).status_code == 200
+    clock.now += 15 * 60 + 1
+    r = client.get(page)
+    assert r.status_code == 302 and r["Location"].startswith("/staff/second-factor/again/")
+    r = client.post("/staff/second-factor/again/", {"code": code_for(device, steps=1), "next": page})
+    assert client.get(page).status_code == 200
