@@ -97,6 +97,7 @@ def portal_environment(name: str, **extra: str) -> Iterator[dict[str, str]]:
             "MIMS_VAR_DIR": str(var),
             "LOG_LEVEL": "WARNING",
             "MIMS_NUM_PROXIES": "1",
+            "SITE_ROOT": "https://127.0.0.1",
             **extra,
         }
         try:
