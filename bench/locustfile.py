@@ -37,7 +37,8 @@ class Browser(HttpUser):
         if HOSTS:  # several app servers: users spread over them like behind a load balancer
             self.client.base_url = HOSTS[_number() % len(HOSTS)]
         # What the TLS-terminating proxy in front of the portal adds (MIMS_NUM_PROXIES=1): one school's address.
-        self.client.headers.update({"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.10"})
+        self.client.headers.update({"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.10",
+                                    "Origin": self.client.base_url.replace("http://", "https://")})
 
     def get(self, path: str, **kwargs):
         self._cookies_over_loopback()
