@@ -131,11 +131,15 @@ RESTORED_MIGRATIONS = {
     ("accounts", "0002_staff_groups"),
     ("helpdesk", "0002_staff_group_permissions"),
     ("sspr", "0002_seed_questions"),
+    ("accounts", "0007_user_language_and_undelivered_notices"),
 }
 MIGRATIONS_WITHOUT_ROWS = {
     ("accounts", "0003_auditevent_append_only"),  # a trigger, on PostgreSQL
     ("accounts", "0004_student_search_indexes"),  # indexes, on PostgreSQL
     ("helpdesk", "0003_reference_code_folded"),  # fixes rows that exist
+    ("accounts", "0005_reserved_login_ids_and_leavers"),  # reserves the login IDs of children that exist
+    ("accounts", "0006_student_ref_unique_across_schools"),  # checks rows that exist
+    ("sspr", "0003_resetlock_hmac_key_dealt_pair_growing_locks"),  # re-keys lock rows that exist
 }
 
 
@@ -153,6 +157,8 @@ def restore_migrated_rows() -> None:
     wanted = {name: list(perms) for name, perms in accounts.items()}
     for name, codenames in helpdesk.items():
         wanted.setdefault(name, []).extend(("helpdesk", c) for c in codenames)
+    # accounts 0007: ICT admins see (and clear) the notices that reached no one.
+    wanted["School ICT admin"] += [("accounts", "view_undeliverednotice"), ("accounts", "delete_undeliverednotice")]
     for name, perms in wanted.items():
         group, _ = Group.objects.get_or_create(name=name)
         for app_label, codename in perms:
