@@ -153,3 +153,10 @@ def sspr_reset_after_failures(user: User) -> None:
     """Tell the child's form teachers a reset succeeded after wrong answers."""
     notify("sspr-recovered", _form_teachers(user), school_id=user.student.school_id, about=user.login_id,
            refs={"student": user.student})
+
+
+def second_factor_reset(user: User, *, by: str) -> None:
+    """Tell a staff member their second factor was reset (by whom), at their e-mail address."""
+    teacher = getattr(user, "teacher", None)
+    notify("second-factor-reset", [user], school_id=teacher.school_id if teacher else None, about=user.login_id,
+           refs={"user": user}, by=by)

@@ -11,13 +11,11 @@ import base64
 
 import segno
 from axes.handlers.proxy import AxesProxyHandler
-from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import translation
 from django.utils.crypto import salted_hmac
 from django_otp import devices_for_user
 from django_otp import login as otp_login
@@ -201,8 +199,7 @@ def reset_factors(request: HttpRequest | None, target: User, *, by: str = "") ->
         audit.record(request, "second_factor.reset", target=target.login_id, school=audit.school_of(target),
                      removed=removed, **({"by": by} if by else {}))  # fmt: skip
     who = request.user.get_full_name() or request.user.username if request is not None else by
-    with translation.override(settings.LANGUAGE_CODE):
-        notices.send("second-factor-reset", [target.email], {"user": target, "by": who})
+    notices.second_factor_reset(target, by=who)
     return removed
 
 

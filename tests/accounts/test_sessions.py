@@ -10,6 +10,7 @@ from django.urls import reverse
 from accounts import sessions
 from accounts.models import AuditEvent, UserSession
 from tests import factories
+from tests.second_factor.conftest import code_for
 from tests.sspr.helpers import give_answers
 
 T0 = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
@@ -61,7 +62,10 @@ class TestIdleTimeout:
         assert not UserSession.objects.filter(user=child).exists()
 
     def test_staff_have_a_longer_idle_timeout(self, clock, form_teacher):
+        device = factories.give_authenticator(form_teacher.user)
         client = sign_in(form_teacher.user)
+        r = client.post("/staff/second-factor/", {"code": code_for(device), "next": "/teacher/"})
+        assert r["Location"] == "/teacher/"
         clock.move(minutes=20)
         assert client.get("/teacher/").status_code == 200
         clock.move(minutes=30, seconds=1)

@@ -7,21 +7,19 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from oauth2_provider.models import Application
 
-from .conftest import sign_in
-
 
 @pytest.fixture
 def ict_browser(ict_admin):
     ict_admin.user.groups.add(Group.objects.get(name="School ICT admin"))
     browser = Client()
-    assert sign_in(browser, ict_admin.user.username).status_code == 302
+    browser.force_login(ict_admin.user)  # staff: the password and the second factor
     return browser
 
 
 @pytest.fixture
 def moe_browser(moe_it):
     browser = Client()
-    assert sign_in(browser, moe_it.username).status_code == 302
+    browser.force_login(moe_it)  # staff: the password and the second factor
     return browser
 
 

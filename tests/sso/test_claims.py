@@ -5,8 +5,6 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from .conftest import sign_in
-
 
 @pytest.mark.django_db
 class TestClaims:
@@ -28,7 +26,7 @@ class TestClaims:
     def test_staff_get_their_role_and_school(self, rp, ict_admin, form_teacher):
         for teacher, role in ((ict_admin, "school_ict_admin"), (form_teacher, "teacher")):
             browser = Client()
-            assert sign_in(browser, teacher.user.username).status_code == 302
+            browser.force_login(teacher.user)  # staff: the password and the second factor
             claims = rp.verified_claims(rp.sign_in(browser, scope="openid profile school class role")["id_token"])
             assert claims["role"] == role
             assert claims["school"]["code"] == "NPS"
