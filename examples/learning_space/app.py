@@ -19,6 +19,7 @@ from http.cookies import SimpleCookie
 from urllib.parse import parse_qs, urlencode
 from wsgiref.simple_server import make_server
 
+import requests
 from authlib.integrations.requests_client import OAuth2Session
 from joserfc import jwt
 from joserfc.jwk import KeySet
@@ -29,15 +30,11 @@ CLIENT_ID = os.getenv("LEARNING_SPACE_CLIENT_ID", "demo-learning-space")  # regi
 REDIRECT_URI = f"http://{HOST}:{PORT}/oidc/callback/"
 SCOPE = "openid profile class"
 
-if PORTAL.startswith("http://"):
-    # Local runs only: Authlib refuses plain http unless told it is a test.
-    os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
-
 SESSIONS: dict[str, dict] = {}
 
 
 def discovery() -> dict:
-    return OAuth2Session().get(f"{PORTAL}/.well-known/openid-configuration", timeout=10).json()
+    return requests.get(f"{PORTAL}/.well-known/openid-configuration", timeout=10).json()
 
 
 def client(**kwargs) -> OAuth2Session:
@@ -48,7 +45,7 @@ def client(**kwargs) -> OAuth2Session:
 def verified_id_token(id_token: str, config: dict, nonce: str) -> dict:
     """The ID token's claims, once its RS256 signature (key from the JWKS, by
     kid), issuer, audience, expiry and nonce check out; raises otherwise."""
-    keys = KeySet.import_key_set(OAuth2Session().get(config["jwks_uri"], timeout=10).json())
+    keys = KeySet.import_key_set(requests.get(config["jwks_uri"], timeout=10).json())
     token = jwt.decode(id_token, keys, algorithms=["RS256"])
     jwt.JWTClaimsRegistry(
         iss={"essential": True, "value": config["issuer"]},
@@ -99,9 +96,10 @@ def app(environ, start_response):
             return [page("<p>That sign-in did not come from us. <a href='/login'>Sign in again</a>.</p>")]
         if "code" not in query:  # e.g. the child said no, or may not use the app
             return redirect("/")
-        tokens = client(state=session["state"]).fetch_token(
-            config["token_endpoint"], code=query["code"][0], code_verifier=session.pop("verifier")
-        )
+        with client(state=session["state"]) as oauth:
+            tokens = oauth.fetch_token(
+                config["token_endpoint"], code=query["code"][0], code_verifier=session.pop("verifier")
+            )
         session["claims"] = verified_id_token(tokens["id_token"], config, session.pop("nonce"))
         session["id_token"] = tokens["id_token"]
         return redirect("/")
@@ -129,5 +127,8 @@ def app(environ, start_response):
 
 
 if __name__ == "__main__":
+    if PORTAL.startswith("http://"):
+        # Local runs only: Authlib refuses plain http unless told it is a test.
+        os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
     print(f"Learning space on http://{HOST}:{PORT}/ (portal: {PORTAL})")
     make_server(HOST, PORT, app).serve_forever()

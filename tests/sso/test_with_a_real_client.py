@@ -5,16 +5,22 @@ signs in on the portal's own sign-in page."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+from wsgiref.util import setup_testing_defaults
 
 import pytest
 import requests
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
+from django.conf import settings
 from joserfc import jwt
 from joserfc.jwk import KeySet
+from oauth2_provider.models import Application
 
+from sso.demo import seed_demo_apps
 from tests import factories
 
 from .conftest import REDIRECT, SECRET, register_app
@@ -161,3 +167,60 @@ class TestRedirectURIWithAuthlib:
         assert answer.status_code != 302 or not answer.headers["Location"].startswith(redirect_uri)
         assert "Location" not in answer.headers
         assert "This app link does not work" in answer.text
+
+
+def load_example():
+    """examples/learning_space/app.py, the stand-in learning space (not a package)."""
+    path = Path(settings.BASE_DIR) / "examples" / "learning_space" / "app.py"
+    spec = importlib.util.spec_from_file_location("learning_space_example", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def call(wsgi_app, path: str, cookie: str = "") -> tuple[str, dict, str]:
+    """One request to a WSGI app, in process: status, headers, body."""
+    split = urlsplit(path)
+    environ = {"PATH_INFO": split.path, "QUERY_STRING": split.query, "HTTP_COOKIE": cookie}
+    setup_testing_defaults(environ)
+    answer = {}
+
+    def start_response(status, headers):
+        answer.update(status=status, headers=dict(headers))
+
+    body = b"".join(wsgi_app(environ, start_response)).decode()
+    return answer["status"], answer["headers"], body
+
+
+class TestTheExampleLearningSpace:
+    def test_seed_demo_registers_it_with_its_own_callback(self, db):
+        example = load_example()
+        seed_demo_apps()
+        app = Application.objects.get(client_id=example.CLIENT_ID)
+        assert example.REDIRECT_URI in app.redirect_uris.split()
+        assert app.client_type == Application.CLIENT_PUBLIC
+
+    def test_it_signs_a_child_in_through_the_portal_and_shows_their_name_and_class(
+        self, transactional_db, live_server, signed_in_browser, monkeypatch
+    ):
+        seed_demo_apps()
+        example = load_example()
+        monkeypatch.setattr(example, "PORTAL", live_server.url)
+        status, headers, body = call(example.app, "/")
+        assert "Sign in with your MIMS login ID" in body
+        cookie = headers["Set-Cookie"].split(";")[0]
+
+        status, headers, _ = call(example.app, "/login", cookie)
+        assert status.startswith("302") and headers["Location"].startswith(f"{live_server.url}/o/authorize/")
+        query = parse_qs(urlsplit(headers["Location"]).query)
+        assert query["code_challenge_method"] == ["S256"] and query["code_challenge"]
+
+        back = signed_in_browser.get(headers["Location"], allow_redirects=False, timeout=10)
+        assert back.status_code == 302 and back.headers["Location"].startswith(example.REDIRECT_URI)
+        callback = urlsplit(back.headers["Location"])
+        status, headers, _ = call(example.app, f"{callback.path}?{callback.query}", cookie)
+        assert status.startswith("302") and headers["Location"] == "/"
+
+        status, _, body = call(example.app, "/", cookie)
+        assert "Muhammad Ali Bin Muhammad Raihan" in body
+        assert "5 Courage" in body and "P5" in body
