@@ -136,3 +136,12 @@ def browser(child):
     browser = Client()
     assert sign_in(browser, child.user.username).status_code == 302
     return browser
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The live server's tests here (test_with_a_real_client.py) empty the
+    # database; put the data migrations' rows back after them, as the browser
+    # tests do (the same plugin, registered once for the run).
+    from tests.browser.conftest import pytest_configure as restore_after_flush
+
+    restore_after_flush(config)
