@@ -66,11 +66,11 @@ def test_it_refuses_every_sign_in_while_redis_is_unreachable(cut_off):
     for _ in range(2):
         r = browser.submit(f"{server.url}/login/", {"username": "outage_child", "password": PASSWORD})
         assert_outage_page(r, proxies["database"].port)
-        assert "sessionid" not in browser.cookies  # the right password did not sign in
+        assert "__Host-sessionid" not in browser.cookies  # the right password did not sign in
     assert len(lines(server, "cache unreachable")) == 1
     assert "Traceback" not in server.log
 
     proxies["cache"].restore()
     r = browser.submit(f"{server.url}/login/", {"username": "outage_child", "password": PASSWORD})
-    assert r.status == 302 and "sessionid" in browser.cookies
+    assert r.status == 302 and "__Host-sessionid" in browser.cookies
     assert len(lines(server, "cache is back")) == 1
