@@ -34,36 +34,30 @@ def deactivate(
     on: datetime.date | None = None,
 ) -> int:
     """Deactivate the children not yet deactivated; returns how many were."""
-    if not students:
-        return 0
     on = on or timezone.localdate()
-    with transaction.atomic():
-        pks = [s.pk for s in students]
-        changing = list(
-            Student.objects.select_for_update()
-            .select_related("user")
-            .filter(pk__in=pks)
-            .exclude(user__is_active=False, left_on__isnull=False)
-        )
-        if not changing:
-            return 0
-        User.objects.filter(pk__in=[s.user_id for s in changing]).update(is_active=False)
-        Student.objects.filter(pk__in=[s.pk for s in changing]).update(left_on=on)
-        for student in changing:
-            student.user.is_active = False
-            student.left_on = on
-            audit.record(
-                request, "account.deactivated", actor=actor, target=student.login_id, school=student.school_id,
-                reason=reason, left_on=on.isoformat(),
-            )  # fmt: skip
-            revoke_sign_ins(student.user, "deactivated", request=request, actor=actor)
-        signals.students_deactivated.send(sender=Student, students=changing, request=request)
-    return len(changing)
+    fully_left = Q(user__is_active=False, left_on__isnull=False)
+    return _change(students, ~fully_left, active=False, left_on=on, request=request, actor=actor, reason=reason)
 
 
 def reactivate(students: list[Student], *, request: HttpRequest | None, actor: User | None, reason: str) -> int:
     """Give deactivated children their account back (same login ID, password
     and answers); returns how many were deactivated."""
+    return _change(students, is_leaver_q(), active=True, left_on=None, request=request, actor=actor, reason=reason)
+
+
+def _change(
+    students: list[Student],
+    which: Q,
+    *,
+    active: bool,
+    left_on: datetime.date | None,
+    request: HttpRequest | None,
+    actor: User | None,
+    reason: str,
+) -> int:
+    """Set ``is_active`` and ``left_on`` on those of ``students`` that ``which``
+    selects, under row locks; audit each child in their school, revoke a
+    leaver's sign-ins, and send the signal once. Returns how many changed."""
     if not students:
         return 0
     with transaction.atomic():
@@ -71,20 +65,24 @@ def reactivate(students: list[Student], *, request: HttpRequest | None, actor: U
             Student.objects.select_for_update()
             .select_related("user")
             .filter(pk__in=[s.pk for s in students])
-            .filter(is_leaver_q())
+            .filter(which)
         )
         if not changing:
             return 0
-        User.objects.filter(pk__in=[s.user_id for s in changing]).update(is_active=True)
-        Student.objects.filter(pk__in=[s.pk for s in changing]).update(left_on=None)
+        User.objects.filter(pk__in=[s.user_id for s in changing]).update(is_active=active)
+        Student.objects.filter(pk__in=[s.pk for s in changing]).update(left_on=left_on)
+        extra = {"left_on": left_on.isoformat()} if left_on else {}
         for student in changing:
-            student.user.is_active = True
-            student.left_on = None
+            student.user.is_active = active
+            student.left_on = left_on
             audit.record(
-                request, "account.reactivated", actor=actor, target=student.login_id, school=student.school_id,
-                reason=reason,
+                request, "account.reactivated" if active else "account.deactivated", actor=actor,
+                target=student.login_id, school=student.school_id, reason=reason, **extra,
             )  # fmt: skip
-        signals.students_reactivated.send(sender=Student, students=changing, request=request)
+            if not active:
+                revoke_sign_ins(student.user, "deactivated", request=request, actor=actor)
+        signal = signals.students_reactivated if active else signals.students_deactivated
+        signal.send(sender=Student, students=changing, request=request)
     return len(changing)
 
 
