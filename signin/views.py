@@ -20,7 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_POST
 
 from accounts import audit, notices, ratelimits, sessions
-from accounts.forms import LoginForm, PasswordChangeForm, SetPasswordForm
+from accounts.forms import EndSessionsForm, LoginForm, PasswordChangeForm, SetPasswordForm
 from accounts.models import User
 from accounts.revocation import revoke_sign_ins
 from accounts.validators import checklist, strength
@@ -167,19 +167,20 @@ def signed_out(request: HttpRequest) -> HttpResponse:
     )  # fmt: skip
 
 
+@sensitive_post_parameters("password")
 @login_required
 @never_cache
 def session_list(request: HttpRequest) -> HttpResponse:
-    """Where and when this person is signed in; end one, or all the others."""
+    """Where and when this person is signed in; end one, or all the others,
+    after typing the password again."""
     user = request.user
-    if request.method == "POST":
-        if request.POST.get("end") == "others":
+    form = EndSessionsForm(request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        end = form.cleaned_data["end"]
+        if end == "others":
             ended = sessions.end_sessions(user, keep=request.session.session_key)
         else:
-            try:
-                ended = sessions.end_session(user, int(request.POST.get("end", "")))
-            except ValueError:
-                ended = 0
+            ended = sessions.end_session(user, end)
         audit.record(request, "session.ended", actor=user, target=user.login_id, ended=ended, by="self")
         messages.success(request, _("Done: you are now signed out there."))
         return redirect("sessions")
@@ -188,4 +189,5 @@ def session_list(request: HttpRequest) -> HttpResponse:
          "last_seen": s.last_seen, "this": s.session_key == request.session.session_key}
         for s in sessions.live_sessions(user)
     ]  # fmt: skip
-    return render(request, "accounts/sessions.html", {"rows": rows, "others": sum(not r["this"] for r in rows)})
+    others = sum(not r["this"] for r in rows)
+    return render(request, "accounts/sessions.html", {"rows": rows, "others": others, "form": form})

@@ -101,7 +101,7 @@ class TestSessionList:
         client = sign_in(child)
         laptop = sign_in(child)
         phone = sign_in(child)
-        r = client.post("/account/sessions/", {"end": "others"})
+        r = client.post("/account/sessions/", {"end": "others", "password": factories.PASSWORD})
         assert r["Location"] == "/account/sessions/"
         assert client.get("/account/").status_code == 200
         for other in (laptop, phone):
@@ -114,7 +114,7 @@ class TestSessionList:
         laptop = sign_in(child)
         phone = sign_in(child)
         target = UserSession.objects.get(session_key=laptop.session.session_key)
-        client.post("/account/sessions/", {"end": target.pk})
+        client.post("/account/sessions/", {"end": target.pk, "password": factories.PASSWORD})
         assert laptop.get("/account/")["Location"].startswith("/login/")
         assert phone.get("/account/").status_code == 200
 
@@ -122,8 +122,26 @@ class TestSessionList:
         other = sign_in(p2_student.user)
         client = sign_in(child)
         row = UserSession.objects.get(user=p2_student.user)
-        client.post("/account/sessions/", {"end": row.pk})
+        client.post("/account/sessions/", {"end": row.pk, "password": factories.PASSWORD})
         assert other.get("/account/").status_code == 200
+
+    def test_ending_sessions_asks_for_the_password_again(self, clock, child):
+        client = sign_in(child)
+        laptop = sign_in(child)
+        for password in ("", "not-my-password"):
+            r = client.post("/account/sessions/", {"end": "others", "password": password})
+            assert r.status_code == 200 and b"password" in r.content
+        assert laptop.get("/account/").status_code == 200
+        assert not AuditEvent.objects.filter(action="session.ended").exists()
+        # The wrong one is counted and audited like any password re-check.
+        assert AuditEvent.objects.filter(action="password.recheck", outcome="failure").count() == 1
+
+    def test_a_wrong_session_number_changes_nothing(self, clock, child):
+        client = sign_in(child)
+        laptop = sign_in(child)
+        r = client.post("/account/sessions/", {"end": "all-of-them", "password": factories.PASSWORD})
+        assert r.status_code == 200
+        assert laptop.get("/account/").status_code == 200
 
     def test_it_needs_sign_in(self, client, db):
         assert client.get("/account/sessions/")["Location"].startswith("/login/")
