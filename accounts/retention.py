@@ -11,7 +11,7 @@ sessions. What stays:
 * the audit log, which names children by login ID only (never by name), plus
   one ``student.records_removed`` event per child in their school's log.
 
-The worker runs this every night on its own (:func:`ensure_scheduled`,
+The worker runs this every night on its own (accounts/housekeeping.py,
 accounts/tasks.py); ``manage.py remove_leaver_data`` runs it by hand.
 """
 
@@ -29,10 +29,6 @@ from .leavers import is_leaver_q
 from .models import ReservedLoginId, Student
 
 logger = logging.getLogger(__name__)
-
-# Run at 02:00 Singapore time: no school is signed in then.
-RUN_AT = datetime.time(2, 0)
-
 
 def cutoff(today: datetime.date | None = None) -> datetime.date:
     """Children who left on or before this day are due for removal."""
@@ -70,28 +66,3 @@ def remove_due(today: datetime.date | None = None) -> int:
         logger.info("Removed the records of %d children who left", removed)
     return removed
 
-
-def next_run(now: datetime.datetime | None = None) -> datetime.datetime:
-    """The next RUN_AT in local time, strictly after ``now``."""
-    now = timezone.localtime(now)
-    at = now.replace(hour=RUN_AT.hour, minute=RUN_AT.minute, second=0, microsecond=0)
-    return at if at > now else at + datetime.timedelta(days=1)
-
-
-def ensure_scheduled(now: datetime.datetime | None = None) -> bool:
-    """Queue the nightly run unless one is already waiting; True if queued.
-
-    Called when the worker starts (accounts/management/commands/db_worker.py)
-    and at the end of every run, so one run is always waiting.
-    """
-    from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
-
-    from .tasks import remove_leaver_data_task
-
-    if not isinstance(remove_leaver_data_task.get_backend(), DatabaseBackend):  # tests' immediate or dummy backends
-        return False
-    if DBTaskResult.objects.filter(task_path=remove_leaver_data_task.module_path, status="READY").exists():
-        return False
-    remove_leaver_data_task.using(run_after=next_run(now)).enqueue()
-    return True

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.tasks import task
 
+from .housekeeping import HOURLY, NIGHTLY, every
+
 
 @task()
 def sspr_locked_notice(login_key: str, minutes: int | None = None) -> bool:
@@ -23,15 +25,20 @@ def sspr_locked_notice(login_key: str, minutes: int | None = None) -> bool:
     return True
 
 
-@task()
+@every(NIGHTLY)
 def remove_leaver_data_task() -> int:
-    """The nightly retention run; queues the next night's before it ends."""
-    from .retention import ensure_scheduled, remove_due
+    """The nightly retention run (accounts/retention.py)."""
+    from .retention import remove_due
 
-    try:
-        return remove_due()
-    finally:
-        ensure_scheduled()
+    return remove_due()
+
+
+@every(HOURLY)
+def prune_signin_locks() -> int:
+    """Sign-in lock rows that no longer lock anything (accounts/lockouts.py)."""
+    from .lockouts import prune_stale
+
+    return prune_stale()
 
 
 @task()

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
-from accounts import importing, leavers, retention
+from accounts import housekeeping, importing, leavers, retention
 from accounts.login_ids import rename_login_id
 from accounts.models import AuditEvent, ReservedLoginId, Student, User
 from accounts.passwords import issue_temporary_password
@@ -133,9 +133,9 @@ def database_queue(settings):
 class TestWorkerRunsItOnItsOwn:
     def test_it_is_queued_once_for_the_next_night(self, database_queue):
         now = datetime.datetime(2026, 3, 1, 14, 0, tzinfo=SGT)
-        assert retention.ensure_scheduled(now) is True
-        assert retention.ensure_scheduled(now) is False
-        task = DBTaskResult.objects.get()
+        assert "accounts.tasks.remove_leaver_data_task" in housekeeping.ensure_scheduled(now)
+        assert housekeeping.ensure_scheduled(now) == []
+        task = DBTaskResult.objects.get(task_path="accounts.tasks.remove_leaver_data_task")
         assert task.run_after == datetime.datetime(2026, 3, 2, 2, 0, tzinfo=SGT)
 
     def test_the_worker_queues_it_at_start_runs_it_and_queues_the_next(self, database_queue, school, settings):
@@ -144,11 +144,11 @@ class TestWorkerRunsItOnItsOwn:
         settings.MIMS_LEAVER_RETENTION_DAYS = 30
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
         assert Student.objects.filter(pk=tan.pk).exists()  # queued for the night, not run now
-        waiting = DBTaskResult.objects.get(status="READY")
+        waiting = DBTaskResult.objects.get(status="READY", task_path="accounts.tasks.remove_leaver_data_task")
         # The night comes: make the queued run due, as the clock would.
         DBTaskResult.objects.filter(pk=waiting.pk).update(run_after=datetime.datetime(2000, 1, 1, tzinfo=SGT))
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
         waiting.refresh_from_db()
         assert waiting.status == "SUCCESSFUL" and waiting.return_value == 1
         assert not Student.objects.filter(pk=tan.pk).exists()
-        assert DBTaskResult.objects.filter(status="READY").count() == 1
+        assert DBTaskResult.objects.filter(status="READY", task_path=waiting.task_path).count() == 1

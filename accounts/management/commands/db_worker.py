@@ -1,9 +1,9 @@
 """``manage.py db_worker``: django-tasks-db's worker, which first makes sure
-the nightly retention run is queued (accounts/retention.py).
+the next run of every hourly and nightly job is queued (accounts/housekeeping.py).
 
 This app comes before ``django_tasks_db`` in INSTALLED_APPS, so this command
 is the one Django runs; everything else is the package's own worker. A worker
-started anywhere (``make run``, systemd) thus keeps the retention running
+started anywhere (``make run``, systemd) thus keeps those jobs running
 without cron.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
-from accounts.retention import ensure_scheduled
+from accounts.housekeeping import ensure_scheduled
 
 
 class Command(DbWorkerCommand):

@@ -4,13 +4,14 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from helpdesk.models import ResetRequest
+from helpdesk.tasks import KEEP_CLOSED_DAYS
 
 
 class Command(BaseCommand):
-    help = "Delete reset requests closed more than --days days ago (default 90), with their reference codes."
+    help = f"Delete reset requests closed more than --days days ago (default {KEEP_CLOSED_DAYS}), and their codes."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--days", type=int, default=90)
+        parser.add_argument("--days", type=int, default=KEEP_CLOSED_DAYS)
 
     def handle(self, *args, days: int, **options) -> None:
         if days < 1:
