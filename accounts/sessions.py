@@ -19,7 +19,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in, user_logged_out
-from django.db.models import Q
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -80,16 +79,14 @@ def end_session(user: User, pk: int) -> int:
 def live_sessions(user: User) -> list[UserSession]:
     """The user's sessions that can still be used (idle or too old ones are dropped)."""
     t = now()
-    stale = UserSession.objects.filter(user=user).filter(_stale(t, idle_limit(user)))
-    keys = list(stale.values_list("session_key", flat=True))
-    if keys:
+    rows = list(UserSession.objects.filter(user=user))  # one query; a person has a handful
+    idle_since = t - idle_limit(user) - timedelta(seconds=TOUCH_SECONDS)
+    stale = [r for r in rows if r.last_seen < idle_since or r.created < t - max_age()]
+    if stale:
+        keys = [r.session_key for r in stale]
         _store_delete(keys)
         UserSession.objects.filter(session_key__in=keys).delete()
-    return list(UserSession.objects.filter(user=user))
-
-
-def _stale(t: datetime, idle: timedelta) -> Q:
-    return Q(last_seen__lt=t - idle - timedelta(seconds=TOUCH_SECONDS)) | Q(created__lt=t - max_age())
+    return [r for r in rows if r not in stale]
 
 
 def device(user_agent: str) -> str:
@@ -117,15 +114,14 @@ def _started(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> No
     t = now()
     if request.session.session_key is None:
         request.session.save()
-    row, _ = UserSession.objects.update_or_create(
-        session_key=request.session.session_key,
-        defaults={
-            "user": user,
-            "last_seen": t,
-            "ip": audit.client_ip(request),
-            "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
-        },
-    )
+    fields = {"user": user, "last_seen": t, "ip": audit.client_ip(request),
+              "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300]}  # fmt: skip
+    if RECORD not in request.session:
+        # A sign-in into a session of no one (or someone else: login() flushes it) has just drawn a new
+        # key, so no row has it yet; only the same person signing in again keeps key and row.
+        row = UserSession.objects.create(session_key=request.session.session_key, **fields)
+    else:
+        row, _ = UserSession.objects.update_or_create(session_key=request.session.session_key, defaults=fields)
     request.session[RECORD] = row.pk
     request.session[STARTED] = request.session[LAST_SEEN] = t.timestamp()
     _enforce_limit(request, user, keep=row.pk)
@@ -177,9 +173,11 @@ class SessionActivityMiddleware:
         if t.timestamp() - last_seen >= TOUCH_SECONDS:
             session[LAST_SEEN] = t.timestamp()
             UserSession.objects.filter(pk=session.get(RECORD)).update(last_seen=t)
+        key_before = session.session_key
         response = self.get_response(request)
-        # A password change rotates the key (update_session_auth_hash): follow it.
+        # A password change rotates the key (update_session_auth_hash): follow it. Only then: this
+        # was an UPDATE on every signed-in page.
         key = getattr(request, "session", None) and request.session.session_key
-        if key and request.user.is_authenticated and (pk := request.session.get(RECORD)):
+        if key and key != key_before and request.user.is_authenticated and (pk := request.session.get(RECORD)):
             UserSession.objects.filter(pk=pk).exclude(session_key=key).update(session_key=key)
         return response

@@ -110,7 +110,8 @@ def portal_environment(name: str, **extra: str) -> Iterator[dict[str, str]]:
 
 
 def manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+    # Its output (seed_demo's banner) is not the report, which is this script's stdout.
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
 def django_script(env: dict[str, str], code: str) -> str:

@@ -272,6 +272,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# Django's database sessions, written once per sign-in (accounts/session_store.py).
+SESSION_ENGINE = "accounts.session_store"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(8 * 3600))
@@ -384,6 +386,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_address"
 AXES_VERBOSE = False
+# Every sign-in, success or failure, is an AuditEvent (accounts/audit.py); axes' own access log
+# duplicated the successes in a table nobody reads (its admin is unregistered): one INSERT a sign-in.
+AXES_DISABLE_ACCESS_LOG = True
 # Nothing a person types is kept by axes: its post_data column gets only masked
 # values (a child may type the password into the login ID box).
 AXES_SENSITIVE_PARAMETERS = [

@@ -25,7 +25,7 @@ from accounts.models import User
 from accounts.revocation import revoke_sign_ins
 from accounts.validators import checklist, strength
 from sspr import flows
-from sspr.answers import needs_own_answers
+from sspr.answers import answer_status, needs_own_answers
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -91,7 +91,7 @@ def account(request: HttpRequest) -> HttpResponse:
     ctx = {
         "student": user.student,
         "questions": [a.question for a in answers],
-        "answer_status": user.challenge_answers.status(),
+        "answer_status": answer_status(user),
     }
     return render(request, "accounts/account.html", ctx)
 

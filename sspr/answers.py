@@ -41,10 +41,32 @@ def set_answers(user: User, pairs: Iterable[tuple[ChallengeQuestion, str]], *, s
         User.objects.select_for_update().filter(pk=user.pk).exists()
         ChallengeAnswer.objects.filter(user=user).delete()
         ChallengeAnswer.objects.bulk_create(rows)
+    _forget_status(user)
 
 
 def clear_answers(user: User) -> int:
+    _forget_status(user)
     return ChallengeAnswer.objects.filter(user=user).delete()[0]
+
+
+_STATUS_MEMO = "_mims_answer_status"
+
+
+def answer_status(user: User) -> AnswerStatus:
+    """``user.challenge_answers.status()``, asked once per user object.
+
+    A signed-in page asks twice (``RequiredSetupMiddleware``, then the page), on the one
+    ``request.user`` of that request; the memo lives and dies with that object, and
+    :func:`set_answers` and :func:`clear_answers` drop it.
+    """
+    if (status := getattr(user, _STATUS_MEMO, None)) is None:
+        status = user.challenge_answers.status()
+        setattr(user, _STATUS_MEMO, status)
+    return status
+
+
+def _forget_status(user: User) -> None:
+    user.__dict__.pop(_STATUS_MEMO, None)
 
 
 def check_answer(answer: ChallengeAnswer | None, typed: str) -> bool:
@@ -71,4 +93,4 @@ def needs_own_answers(user: User) -> bool:
     student = getattr(user, "student", None) if user.is_authenticated else None
     if student is None or student.school_class is None or student.school_class.level not in OWN_ANSWER_LEVELS:
         return False
-    return user.challenge_answers.status() != AnswerStatus.OWN
+    return answer_status(user) != AnswerStatus.OWN
