@@ -51,7 +51,10 @@ def questions(request: HttpRequest) -> HttpResponse:
         if outcome is flows.Outcome.LOCKED:
             return _locked(request, flow)
         form, mismatch = AnswersForm(request, flows.questions(flow)), True  # empty boxes, one message
-    return render(request, "sspr/questions.html", _flow_ctx("questions", form=form, mismatch=mismatch))
+    # After a wrong try: how many are left before the lock (the same for a made-up ID).
+    warning = locks.warning(flow.login_key) if mismatch else None
+    ctx = _flow_ctx("questions", form=form, mismatch=mismatch, warning=warning, page_error=mismatch)
+    return render(request, "sspr/questions.html", ctx)
 
 
 @sensitive_post_parameters("new_password1", "new_password2")

@@ -38,6 +38,7 @@ from accounts import audit, notices
 from accounts.admin_scoping import SchoolScopedAdmin, sees_all_schools, user_ids_of_school
 from accounts.login_ids import rename_login_id
 from accounts.models import AuditEvent, School, SchoolClass, Student, Teacher, User, temporary_password_expiry
+from accounts.plain_errors import PlainErrorsMixin
 from accounts.revocation import revoke_sign_ins
 from accounts.scope import scope_of
 from accounts.usernames import normalise_login_id
@@ -456,7 +457,7 @@ class TeacherAdmin(SchoolScopedAdmin, admin.ModelAdmin):
 # --- students -------------------------------------------------------------------
 
 
-class RenameLoginIdForm(forms.Form):
+class RenameLoginIdForm(PlainErrorsMixin, forms.Form):
     new_login_id = forms.CharField(
         label=_("New login ID"),
         max_length=150,
