@@ -42,6 +42,10 @@ class LoginForm(PlainErrorsMixin, forms.Form):
         self.tries_left: int | None = None  # after a wrong password: how many before the lock
         self.lock_minutes = lockouts.lock_minutes()
         super().__init__(*args, **kwargs)
+        if self.initial.get("username") and not self.is_bound:
+            # The login ID is filled in (after a reset): the password box is next.
+            self.fields["username"].widget.attrs.pop("autofocus", None)
+            self.fields["password"].widget.attrs["autofocus"] = True
         if staff:  # teachers and IT: their username, no child's example
             self.fields["username"].label = gettext_lazy("Username")
             self.fields["username"].help_text = ""

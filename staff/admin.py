@@ -259,6 +259,13 @@ class SchoolAdmin(SchoolScopedAdmin, admin.ModelAdmin):
 
     list_display = ["name", "code", "yearly_work"]
 
+    def save_model(self, request: HttpRequest, obj: School, form: forms.ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "card_children_choose_answers" in form.changed_data:
+            # Who may replace a card's answers is a security choice: audited.
+            audit.record(request, "school.card_children_choose_answers", target=obj.code, school=obj,
+                         allowed=obj.card_children_choose_answers)  # fmt: skip
+
     @admin.display(description=_("yearly work"))
     def yearly_work(self, obj: School) -> str:
         # Cards by level, the yearly password reset and year-end promotion run

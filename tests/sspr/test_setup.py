@@ -57,7 +57,12 @@ class TestFirstSignIn:
         client.force_login(student.user)
         assert client.get("/account/")["Location"] == "/sspr/setup/"
 
-    def test_a_p2_child_with_a_card_is_not_forced_but_may_change(self, client, p2_student, qids):
+    def test_a_p2_child_with_a_card_is_not_forced_but_may_change_where_the_school_allows(
+        self, client, p2_student, qids
+    ):
+        school = p2_student.school
+        school.card_children_choose_answers = True
+        school.save()
         give_answers(p2_student.user, school_set=True)
         client.force_login(p2_student.user)
         r = client.get("/account/")
