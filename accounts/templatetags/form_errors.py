@@ -15,3 +15,13 @@ def page_has_errors(context: template.Context) -> bool:
     return bool(context.get("page_error")) or any(
         isinstance(v, forms.BaseForm) and v.is_bound and v.errors for v in values
     )
+
+
+@register.filter
+def error_target(field: forms.BoundField | None) -> str:
+    """The id the error summary links to: the box, or a radio list's first choice."""
+    if field is None:
+        return ""
+    if field.field.widget.use_fieldset:
+        return f"{field.auto_id}_0" if field.auto_id else ""
+    return field.id_for_label
