@@ -138,11 +138,16 @@ class SetupForm(PlainErrorsMixin, forms.Form):
         self._questions = ChallengeQuestion.objects.in_bulk([i for i in ids if i])
         for i in range(1, ANSWERS_NEEDED + 1):
             self._clean_answer(i)
+        # A repeat is said under the list (or box) that repeats an earlier one.
         if all(ids) and len(set(ids)) < len(ids):
-            raise forms.ValidationError(_("Pick three different questions."), code="same_question")
+            again = next(i for i in range(1, ANSWERS_NEEDED) if ids[i] in ids[:i]) + 1
+            self.add_error(f"question_{again}", forms.ValidationError(
+                _("Pick three different questions."), code="same_question"))  # fmt: skip
         answers = [self.cleaned_data.get(f"answer_{i}") for i in range(1, ANSWERS_NEEDED + 1)]
         if all(answers) and not self.errors and len(set(answers)) < len(answers):
-            raise forms.ValidationError(_("Give three different answers."), code="same_answer")
+            again = next(i for i in range(1, ANSWERS_NEEDED) if answers[i] in answers[:i]) + 1
+            self.add_error(f"answer_{again}", forms.ValidationError(
+                _("Give three different answers."), code="same_answer"))  # fmt: skip
         return self.cleaned_data
 
     def pairs(self) -> list[tuple[ChallengeQuestion, str]]:

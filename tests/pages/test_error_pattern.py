@@ -129,6 +129,20 @@ class TestQuestionLists:
         assert re.search(r'<fieldset class="field choices has-error" aria-describedby=" ?id_question_2_error"', html)
 
 
+    def test_a_repeated_question_or_answer_is_said_where_it_repeats(self, client, student):
+        from sspr.models import ChallengeQuestion
+
+        client.force_login(student.user)
+        q = list(ChallengeQuestion.objects.filter(is_active=True, for_cards=False).values_list("pk", flat=True)[:3])
+        data = {"current_password": factories.PASSWORD, "question_1": q[0], "question_2": q[1], "question_3": q[0],
+                "answer_1": "blue bunny", "answer_2": "ah ma", "answer_3": "fried rice"}  # fmt: skip
+        html = client.post("/sspr/setup/", data).content.decode()
+        assert message_under(html, "id_question_3") == "Error: Pick three different questions."
+        data |= {"question_3": q[2], "answer_3": "Ah Ma "}
+        html = client.post("/sspr/setup/", data).content.decode()
+        assert message_under(html, "id_answer_3") == "Error: Give three different answers."
+
+
 class TestRequiredWords:
     def test_a_field_without_its_own_words_gets_them_from_its_label_and_kind(self):
         assert required_message(forms.CharField(label="Class")) == "Type something in “Class”."
