@@ -44,6 +44,7 @@ class TestResetWarning:
             left = limit - n
             word = "try" if left == 1 else "tries"
             assert f"You have {left} more {word}. Then you must wait 1 hour." in summary(r)
+            assert "<title>Error: Your challenge questions" in r.content.decode()
         assert b"Let a grown-up help you" in wrong_try(client).content
 
     def test_a_made_up_id_is_warned_in_the_same_words(self, child):
