@@ -12,10 +12,15 @@ from django.utils.translation import gettext_lazy
 
 from . import audit, lockouts, ratelimits
 from .models import User
+from .plain_errors import PlainErrorsMixin
 from .usernames import normalise_login_id
 
 
-class LoginForm(forms.Form):
+class LoginForm(PlainErrorsMixin, forms.Form):
+    required_messages = {
+        "username": gettext_lazy("Type your login ID."),
+        "password": gettext_lazy("Type your password."),
+    }
     username = forms.CharField(
         label=gettext_lazy("Login ID"),
         max_length=200,
@@ -34,10 +39,17 @@ class LoginForm(forms.Form):
     def __init__(self, request: HttpRequest, *args, staff: bool = False, **kwargs) -> None:
         self.request = request
         self.user: User | None = None
+        self.tries_left: int | None = None  # after a wrong password: how many before the lock
+        self.lock_minutes = lockouts.lock_minutes()
         super().__init__(*args, **kwargs)
+        if self.initial.get("username") and not self.is_bound:
+            # The login ID is filled in (after a reset): the password box is next.
+            self.fields["username"].widget.attrs.pop("autofocus", None)
+            self.fields["password"].widget.attrs["autofocus"] = True
         if staff:  # teachers and IT: their username, no child's example
             self.fields["username"].label = gettext_lazy("Username")
             self.fields["username"].help_text = ""
+            self.fields["username"].error_messages["required"] = gettext_lazy("Type your username.")
 
     def clean_username(self) -> str:
         return normalise_login_id(self.cleaned_data["username"])
@@ -65,6 +77,8 @@ class LoginForm(forms.Form):
         if self.user is None:
             key = lockouts.lock_key_from_request(self.request, {"username": username})
             ratelimits.count_failed_id(self.request, key)
+            # Counted alike for a made-up ID (kept under its keyed hash): the same warning.
+            self.tries_left = lockouts.tries_left(self.request, key)
             # One message for a wrong password, an unknown ID and a disabled
             # account, so the page never tells whether a login ID exists.
             raise forms.ValidationError(
@@ -91,9 +105,25 @@ def _child_labels(form: forms.Form) -> None:
         form.fields["old_password"].validators.append(MaxLengthValidator(settings.MIMS_PASSWORD_MAX_LENGTH))
 
 
-class SetPasswordForm(auth_forms.SetPasswordForm):
+_PASSWORD_REQUIRED = {
+    "old_password": gettext_lazy("Type your password now."),
+    "new_password1": gettext_lazy("Type your new password."),
+    "new_password2": gettext_lazy("Type your new password again."),
+}
+
+
+class _RuleUnderNewPassword:
+    """Django puts the password rule's messages under the second box ("again");
+    they are about the new password, so they go under the first."""
+
+    def validate_password_for_user(self, user, *args, **kwargs) -> None:
+        super().validate_password_for_user(user, "new_password1", **kwargs)
+
+
+class SetPasswordForm(PlainErrorsMixin, _RuleUnderNewPassword, auth_forms.SetPasswordForm):
     """New password, typed twice (after a temporary password or a reset)."""
 
+    required_messages = _PASSWORD_REQUIRED
     error_messages = {"password_mismatch": gettext_lazy("The two passwords are not the same. Type them again.")}
 
     def __init__(self, *args, **kwargs) -> None:
@@ -101,9 +131,10 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
         _child_labels(self)
 
 
-class PasswordChangeForm(auth_forms.PasswordChangeForm):
+class PasswordChangeForm(PlainErrorsMixin, _RuleUnderNewPassword, auth_forms.PasswordChangeForm):
     """Change a password: the one now, then the new one twice."""
 
+    required_messages = _PASSWORD_REQUIRED
     error_messages = {
         **SetPasswordForm.error_messages,
         "password_incorrect": gettext_lazy("That is not your password now. Try again."),

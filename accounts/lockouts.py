@@ -109,8 +109,24 @@ def failures(key: str, *, at_schools: frozenset[int] = frozenset()) -> int:
     return sum(n for _ip, n in rows)
 
 
+def tries_left(request: HttpRequest, key: str) -> int:
+    """Wrong passwords ``key`` may still have from here before the lock (0: locked).
+
+    The one rule behind the lock (:func:`is_locked`, and django-axes through
+    :class:`SignInLockHandler`) and the warning on the sign-in page ("You have
+    2 more tries"). A made-up ID is counted under its keyed hash exactly as a
+    real one, so the warning never tells whether an ID exists.
+    """
+    return max(0, settings.AXES_FAILURE_LIMIT - failures(key, at_schools=networks.request_schools(request)))
+
+
+def lock_minutes() -> int:
+    """How long a sign-in lock lasts, in minutes."""
+    return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+
+
 def is_locked(request: HttpRequest, key: str) -> bool:
-    return failures(key, at_schools=networks.request_schools(request)) >= settings.AXES_FAILURE_LIMIT
+    return tries_left(request, key) == 0
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,14 @@ class School(models.Model):
             "from here are never turned away because of other children's typos."
         ),
     )
+    card_children_choose_answers = models.BooleanField(
+        _("Primary 2–3 children may choose their own answers"),
+        default=False,
+        help_text=_(
+            "Off: Primary 2 and 3 children use the answers on the card from their teacher and cannot replace "
+            "them, even after a teacher clears them. On: they may also pick questions and answers of their own."
+        ),
+    )
 
     objects = SchoolQuerySet.as_manager()
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Level, SchoolClass, Student
+from accounts.plain_errors import PlainErrorsMixin
 from sspr.cards import CARD_LEVELS
 
 from .models import Batch
@@ -15,7 +16,7 @@ class StudentChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.full_name} ({obj.user.login_id})"
 
 
-class ClassBatchForm(forms.Form):
+class ClassBatchForm(PlainErrorsMixin, forms.Form):
     """Cards or slips for a whole class, or for the children ticked."""
 
     kind = forms.ChoiceField(
@@ -35,6 +36,7 @@ class ClassBatchForm(forms.Form):
     )
     confirm = forms.BooleanField(
         label=_("I understand the old secret words or passwords of these children stop working."),
+        error_messages={"required": _("Tick the box to say you understand.")},
     )
 
     def __init__(self, *args, school_class: SchoolClass, **kwargs) -> None:
@@ -57,7 +59,7 @@ class ClassBatchForm(forms.Form):
         return list(self.cleaned_data["students"] or self.fields["students"].queryset)
 
 
-class SchoolBatchForm(forms.Form):
+class SchoolBatchForm(PlainErrorsMixin, forms.Form):
     """IT: cards or the yearly password reset for chosen levels of a school."""
 
     kind = ClassBatchForm.base_fields["kind"]
@@ -66,6 +68,7 @@ class SchoolBatchForm(forms.Form):
     )
     confirm = forms.BooleanField(
         label=_("I understand the old secret words or passwords of these children stop working."),
+        error_messages={"required": _("Tick the box to say you understand.")},
     )
 
     def clean(self) -> dict:
@@ -76,6 +79,9 @@ class SchoolBatchForm(forms.Form):
         return data
 
 
-class PromotionForm(forms.Form):
+class PromotionForm(PlainErrorsMixin, forms.Form):
     from_year = forms.IntegerField(widget=forms.HiddenInput, min_value=2000, max_value=2999)
-    confirm = forms.BooleanField(label=_("I have checked the list above. Move the school into the new year."))
+    confirm = forms.BooleanField(
+        label=_("I have checked the list above. Move the school into the new year."),
+        error_messages={"required": _("Tick the box to say you have checked the list.")},
+    )

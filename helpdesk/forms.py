@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import School, Student
+from accounts.plain_errors import PlainErrorsMixin
 from accounts.ratelimits import request_status_lookups_exceeded, reset_requests_exceeded
 
 from .models import ResetRequest, normalise_code
@@ -18,7 +19,14 @@ def _tidy(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text or "").split())
 
 
-class ResetRequestForm(forms.Form):
+class ResetRequestForm(PlainErrorsMixin, forms.Form):
+    required_messages = {
+        "full_name": _("Type the child's full name."),
+        "school": _("Choose the school."),
+        "class_name": _("Type the class, for example 4 Courage."),
+        "requester": _("Pick who is asking."),
+    }
+
     full_name = forms.CharField(
         label=_("Child's full name"),
         max_length=150,
@@ -95,7 +103,9 @@ class ResetRequestForm(forms.Form):
         return super().clean()
 
 
-class StatusForm(forms.Form):
+class StatusForm(PlainErrorsMixin, forms.Form):
+    required_messages = {"code": _("Type the reference code.")}
+
     code = forms.CharField(
         label=_("Reference code"),
         # No max_length: anything too long is simply not a code, and gets the
@@ -121,7 +131,7 @@ class StatusForm(forms.Form):
         return data
 
 
-class CloseRequestForm(forms.Form):
+class CloseRequestForm(PlainErrorsMixin, forms.Form):
     state = forms.ChoiceField(
         label=_("Close the request as"),
         choices=[(ResetRequest.State.DONE, _("Done")), (ResetRequest.State.DECLINED, _("Declined"))],
@@ -145,7 +155,7 @@ class CloseRequestForm(forms.Form):
         return data
 
 
-class MatchForm(forms.Form):
+class MatchForm(PlainErrorsMixin, forms.Form):
     """ICT admin: pick the child a request is about, from the request's school."""
 
     student = forms.ModelChoiceField(label=_("Child"), queryset=Student.objects.none())

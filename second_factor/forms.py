@@ -7,13 +7,16 @@ from django.utils.translation import gettext_lazy
 from django_otp.models import Device
 
 from accounts import ratelimits
+from accounts.plain_errors import PlainErrorsMixin
 
 from . import flows
 
 
-class CodeForm(forms.Form):
+class CodeForm(PlainErrorsMixin, forms.Form):
     """The code step: an authenticator-app code or a recovery code. On success
     ``form.device`` is the factor that took it; a failure is counted (flows.failed)."""
+
+    required_messages = {"code": gettext_lazy("Type the code.")}
 
     code = forms.CharField(
         label=gettext_lazy("Code"),
@@ -44,7 +47,8 @@ class CodeForm(forms.Form):
         return self.cleaned_data
 
 
-class AppCodeForm(forms.Form):
+class AppCodeForm(PlainErrorsMixin, forms.Form):
+    required_messages = CodeForm.required_messages
     code = CodeForm.base_fields["code"]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -53,7 +57,7 @@ class AppCodeForm(forms.Form):
         self.fields["code"].widget.attrs["inputmode"] = "numeric"
 
 
-class PolicyForm(forms.Form):
+class PolicyForm(PlainErrorsMixin, forms.Form):
     teachers_need_second_factor = forms.BooleanField(
         label=gettext_lazy("Form teachers must use a second factor"), required=False
     )

@@ -25,7 +25,7 @@ from accounts.models import User
 from accounts.revocation import revoke_sign_ins
 from accounts.validators import checklist, strength
 from sspr import flows
-from sspr.answers import answer_status, needs_own_answers
+from sspr.answers import answer_status, is_card_child, may_set_own_answers, needs_own_answers
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -49,9 +49,9 @@ def login(request: HttpRequest, *, staff: bool = False) -> HttpResponse:
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = ""
-    form = LoginForm(
-        request, data=request.POST or None, initial={"username": request.GET.get("id", "")[:200]}, staff=staff
-    )
+    # After a reset the child's login ID is filled in (sspr.views.password).
+    typed_id = request.GET.get("id", "")[:200] or request.session.get(flows.PREFILL_KEY, "")
+    form = LoginForm(request, data=request.POST or None, initial={"username": typed_id}, staff=staff)
     if request.method == "POST" and form.is_valid():
         auth_login(request, form.user)
         # E-mails to this user are written in the language they use here.
@@ -75,6 +75,7 @@ def admin_login(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
     auth_logout(request)
+    messages.success(request, _("You have signed out. See you next time!"))
     return redirect("home")
 
 
@@ -92,6 +93,9 @@ def account(request: HttpRequest) -> HttpResponse:
         "student": user.student,
         "questions": [a.question for a in answers],
         "answer_status": answer_status(user),
+        # Primary 2–3: the answers come on a card; the set-up form only if the school allows it.
+        "card_child": is_card_child(user),
+        "may_set_own": may_set_own_answers(user),
     }
     return render(request, "accounts/account.html", ctx)
 

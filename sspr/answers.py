@@ -18,8 +18,10 @@ from .models import AnswerStatus, ChallengeAnswer, ChallengeQuestion
 
 ANSWERS_ASKED = 2
 ANSWER_MIN, ANSWER_MAX = 3, 40
-# Primary 4–6 set up answers of their own; Primary 2–3 get cards (cards.CARD_LEVELS).
+# The level rule, here only: Primary 4–6 set up answers of their own; Primary 2–3
+# get cards (and choose their own only where the school allows it).
 OWN_ANSWER_LEVELS = (4, 5, 6)
+CARD_LEVELS = (2, 3)
 # Hashing this makes a check against a missing answer cost the same time.
 _DUMMY_HASH_INPUT = "not-an-answer"
 
@@ -94,3 +96,22 @@ def needs_own_answers(user: User) -> bool:
     if student is None or student.school_class is None or student.school_class.level not in OWN_ANSWER_LEVELS:
         return False
     return answer_status(user) != AnswerStatus.OWN
+
+
+def is_card_child(user: User) -> bool:
+    """A Primary 2–3 child: their answers come on a card from the teacher."""
+    student = getattr(user, "student", None) if user.is_authenticated else None
+    return student is not None and student.level in CARD_LEVELS
+
+
+def may_set_own_answers(user: User) -> bool:
+    """May this student pick questions and answers of their own (the set-up page)?
+
+    Every student may, except a Primary 2–3 child (a card child) whose school has
+    not allowed it (``School.card_children_choose_answers``, off by default): a
+    card child whose answers a teacher cleared waits for a new card.
+    """
+    student = getattr(user, "student", None) if user.is_authenticated else None
+    if student is None:
+        return False
+    return not is_card_child(user) or student.school.card_children_choose_answers

@@ -32,10 +32,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts import audit, notices
 from accounts.models import Student, User
 
-from .answers import ANSWERS_ASKED, normalise_answer
+from .answers import ANSWERS_ASKED, CARD_LEVELS, normalise_answer
 from .models import ANSWERS_NEEDED, ChallengeAnswer, ChallengeQuestion
 
-CARD_LEVELS = (2, 3)
 CARD_WORDS = 8  # at most: as many as there are active card questions (six shipped)
 WORDLIST_PATH = Path(__file__).with_name("wordlist.txt")
 _random = secrets.SystemRandom()

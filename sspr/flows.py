@@ -36,6 +36,8 @@ from .answers import ANSWERS_ASKED, check_answer
 from .models import ANSWERS_NEEDED, AnswerStatus, ChallengeAnswer, ChallengeQuestion, ResetLock
 
 SESSION_KEY = "sspr_flow"
+# After a reset: the login ID the sign-in page fills in for the child.
+PREFILL_KEY = "signin_login_id"
 
 
 @dataclass

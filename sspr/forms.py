@@ -10,13 +10,15 @@ from django.utils.translation import gettext_lazy
 
 from accounts import lockouts, ratelimits
 from accounts.models import User
+from accounts.plain_errors import PlainErrorsMixin
 from accounts.usernames import normalise_login_id
 
 from .answers import ANSWER_MAX, ANSWER_MIN, normalise_answer
 from .models import ANSWERS_NEEDED, ChallengeQuestion
 
 
-class StartForm(forms.Form):
+class StartForm(PlainErrorsMixin, forms.Form):
+    required_messages = {"login_id": gettext_lazy("Type your login ID.")}
     login_id = forms.CharField(
         label=gettext_lazy("Your login ID"),
         max_length=200,
@@ -39,7 +41,7 @@ class StartForm(forms.Form):
         return lockouts.lock_key(key)
 
 
-class AnswersForm(forms.Form):
+class AnswersForm(PlainErrorsMixin, forms.Form):
     """The two questions dealt for this attempt."""
 
     def __init__(self, request: HttpRequest, questions: list[ChallengeQuestion], *args, **kwargs) -> None:
@@ -50,6 +52,7 @@ class AnswersForm(forms.Form):
                 label=_(question.text),
                 max_length=200,
                 strip=False,
+                error_messages={"required": _("Type your answer to this question.")},
                 widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
             )
 
@@ -62,8 +65,14 @@ class AnswersForm(forms.Form):
         return [self.cleaned_data[name] for name in self.fields]
 
 
-class SetupForm(forms.Form):
-    """Three different questions and three answers of the child's own."""
+class SetupForm(PlainErrorsMixin, forms.Form):
+    """Three different questions and three answers of the child's own.
+
+    Each question is a list of radio buttons (not a drop-down): every question
+    reads in full on a phone, in every language, so a child sees what they picked.
+    """
+
+    required_messages = {"current_password": gettext_lazy("Type your password.")}
 
     current_password = forms.CharField(
         label=gettext_lazy("Your password"),
@@ -79,17 +88,20 @@ class SetupForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not ask_password:
             del self.fields["current_password"]
-        choices = [("", _("Pick a question"))] + [
-            (q.pk, _(q.text)) for q in ChallengeQuestion.objects.filter(is_active=True, for_cards=False)
-        ]
+        choices = [(q.pk, _(q.text)) for q in ChallengeQuestion.objects.filter(is_active=True, for_cards=False)]
         for i in range(1, ANSWERS_NEEDED + 1):
             self.fields[f"question_{i}"] = forms.TypedChoiceField(
-                label=_("Question %(number)d") % {"number": i}, choices=choices, coerce=int
+                label=_("Question %(number)d") % {"number": i},
+                choices=choices,
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Pick question %(number)d.") % {"number": i}},
             )
             self.fields[f"answer_{i}"] = forms.CharField(
                 label=_("Your answer %(number)d") % {"number": i},
                 max_length=200,
                 strip=False,
+                error_messages={"required": _("Type your answer %(number)d.") % {"number": i}},
                 help_text=_("3 to 40 letters. Pick something you will remember for years."),
                 widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
             )
@@ -126,11 +138,16 @@ class SetupForm(forms.Form):
         self._questions = ChallengeQuestion.objects.in_bulk([i for i in ids if i])
         for i in range(1, ANSWERS_NEEDED + 1):
             self._clean_answer(i)
+        # A repeat is said under the list (or box) that repeats an earlier one.
         if all(ids) and len(set(ids)) < len(ids):
-            raise forms.ValidationError(_("Pick three different questions."), code="same_question")
+            again = next(i for i in range(1, ANSWERS_NEEDED) if ids[i] in ids[:i]) + 1
+            self.add_error(f"question_{again}", forms.ValidationError(
+                _("Pick three different questions."), code="same_question"))  # fmt: skip
         answers = [self.cleaned_data.get(f"answer_{i}") for i in range(1, ANSWERS_NEEDED + 1)]
         if all(answers) and not self.errors and len(set(answers)) < len(answers):
-            raise forms.ValidationError(_("Give three different answers."), code="same_answer")
+            again = next(i for i in range(1, ANSWERS_NEEDED) if answers[i] in answers[:i]) + 1
+            self.add_error(f"answer_{again}", forms.ValidationError(
+                _("Give three different answers."), code="same_answer"))  # fmt: skip
         return self.cleaned_data
 
     def pairs(self) -> list[tuple[ChallengeQuestion, str]]:

@@ -11,6 +11,7 @@ A successful reset or a teacher's unlock starts over.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -79,10 +80,33 @@ def lock_minutes(lock_count: int) -> int | None:
     return steps[lock_count - 1] if 0 < lock_count <= len(steps) else None
 
 
+def tries_left(lock: ResetLock | None) -> int:
+    """Wrong attempts left before this row locks (0: it locks now); a missing row or a
+    timed lock that is over has them all. The one rule behind :func:`count_failure`
+    and the warning on the questions page."""
+    if lock is None or (lock.locked_until is not None and not lock.is_locked):
+        return settings.MIMS_SSPR_FAILURE_LIMIT
+    return max(0, settings.MIMS_SSPR_FAILURE_LIMIT - lock.failures)
+
+
+@dataclass(frozen=True)
+class TriesWarning:
+    """What the questions page says after a wrong try: tries left, and the lock that follows."""
+
+    tries: int
+    minutes: int | None  # None: the next lock is lifted only by a teacher
+
+
+def warning(login_key: str) -> TriesWarning:
+    """The same for a real and a made-up ID: both keep a row under the same kind of key."""
+    lock = ResetLock.objects.filter(key=key_of(login_key)).first()
+    return TriesWarning(tries=tries_left(lock), minutes=lock_minutes((lock.lock_count if lock else 0) + 1))
+
+
 def count_failure(lock: ResetLock) -> bool:
     """Count a wrong (or abandoned) attempt on a row from lock_row(); True if it locked the ID."""
     lock.failures += 1
-    just_locked = lock.failures >= settings.MIMS_SSPR_FAILURE_LIMIT
+    just_locked = tries_left(lock) == 0
     if just_locked:
         lock.lock_count += 1
         minutes = lock_minutes(lock.lock_count)

@@ -12,7 +12,7 @@ from accounts import audit, notices, sessions
 from accounts.forms import SetPasswordForm
 
 from . import flows, locks
-from .answers import needs_own_answers, set_answers
+from .answers import may_set_own_answers, needs_own_answers, set_answers
 from .forms import AnswersForm, SetupForm, StartForm
 
 STEPS = ["start", "questions", "password"]
@@ -51,7 +51,10 @@ def questions(request: HttpRequest) -> HttpResponse:
         if outcome is flows.Outcome.LOCKED:
             return _locked(request, flow)
         form, mismatch = AnswersForm(request, flows.questions(flow)), True  # empty boxes, one message
-    return render(request, "sspr/questions.html", _flow_ctx("questions", form=form, mismatch=mismatch))
+    # After a wrong try: how many are left before the lock (the same for a made-up ID).
+    warning = locks.warning(flow.login_key) if mismatch else None
+    ctx = _flow_ctx("questions", form=form, mismatch=mismatch, warning=warning, page_error=mismatch)
+    return render(request, "sspr/questions.html", ctx)
 
 
 @sensitive_post_parameters("new_password1", "new_password2")
@@ -69,6 +72,9 @@ def password(request: HttpRequest) -> HttpResponse:
         user.save(update_fields=["password", "must_change_password"])
         flows.finish(request, user)
         request.session["sspr_done"] = True
+        # The sign-in page that follows has the login ID filled in (kept in the
+        # session, not the address, so it is not left in the browser's history).
+        request.session[flows.PREFILL_KEY] = user.login_id
         return redirect("sspr:done")
     return render(request, "sspr/password.html", _flow_ctx("password", form=form))
 
@@ -101,6 +107,10 @@ def setup(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_student:
         raise Http404
+    if not may_set_own_answers(user):
+        # A Primary 2–3 child uses the card from the teacher (unless the school allows
+        # own answers): the account page says so. Nothing is saved, even on a POST.
+        return redirect("account")
     required = needs_own_answers(user)
     # Always the password now (after a temporary one, the new one just chosen):
     # a borrowed session must not plant answers for a lasting takeover.

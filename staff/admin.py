@@ -38,6 +38,7 @@ from accounts import audit, notices
 from accounts.admin_scoping import SchoolScopedAdmin, sees_all_schools, user_ids_of_school
 from accounts.login_ids import rename_login_id
 from accounts.models import AuditEvent, School, SchoolClass, Student, Teacher, User, temporary_password_expiry
+from accounts.plain_errors import PlainErrorsMixin
 from accounts.revocation import revoke_sign_ins
 from accounts.scope import scope_of
 from accounts.usernames import normalise_login_id
@@ -258,6 +259,13 @@ class SchoolAdmin(SchoolScopedAdmin, admin.ModelAdmin):
 
     list_display = ["name", "code", "yearly_work"]
 
+    def save_model(self, request: HttpRequest, obj: School, form: forms.ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "card_children_choose_answers" in form.changed_data:
+            # Who may replace a card's answers is a security choice: audited.
+            audit.record(request, "school.card_children_choose_answers", target=obj.code, school=obj,
+                         allowed=obj.card_children_choose_answers)  # fmt: skip
+
     @admin.display(description=_("yearly work"))
     def yearly_work(self, obj: School) -> str:
         # Cards by level, the yearly password reset and year-end promotion run
@@ -456,7 +464,7 @@ class TeacherAdmin(SchoolScopedAdmin, admin.ModelAdmin):
 # --- students -------------------------------------------------------------------
 
 
-class RenameLoginIdForm(forms.Form):
+class RenameLoginIdForm(PlainErrorsMixin, forms.Form):
     new_login_id = forms.CharField(
         label=_("New login ID"),
         max_length=150,

@@ -32,6 +32,7 @@ from accounts import audit
 from accounts.admin_scoping import sees_all_schools, users_of_school
 from accounts.lockouts import signin_locks
 from accounts.models import AuditEvent, School, Student, User
+from accounts.plain_errors import PlainErrorsMixin
 from accounts.scope import scope_of
 from helpdesk import flows
 from sspr.locks import unlock_reset_by_key
@@ -113,7 +114,7 @@ def current_lockouts(request: HttpRequest) -> list[dict[str, Any]]:
     return rows
 
 
-class UnlockForm(forms.Form):
+class UnlockForm(PlainErrorsMixin, forms.Form):
     kind = forms.ChoiceField(choices=[(kind, kind) for kind in flows.UNLOCKS])
     key = forms.CharField(max_length=150)  # a username, or a reset lock's key (64 hex)
 

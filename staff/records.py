@@ -26,13 +26,14 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from accounts import audit, leavers
 from accounts.models import AuditEvent, SchoolClass, Student
+from accounts.plain_errors import PlainErrorsMixin
 from accounts.transfers import transfer_student
 from helpdesk.models import ResetRequest
 from second_factor.decorators import fresh_second_factor_required
 from sspr.models import ChallengeAnswer, ResetLock
 
 
-class TransferForm(forms.Form):
+class TransferForm(PlainErrorsMixin, forms.Form):
     to_class = forms.ModelChoiceField(
         label=gettext_lazy("New school and class"),
         queryset=SchoolClass.objects.none(),

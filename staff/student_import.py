@@ -32,6 +32,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import audit, importing
 from accounts.models import SchoolClass, Student
+from accounts.plain_errors import PlainErrorsMixin
 from accounts.scope import scope_of
 
 from .reports import csv_response
@@ -66,7 +67,7 @@ def _check_may_import(request: HttpRequest) -> None:
     importing.allowed_school_ids(request.user)
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(PlainErrorsMixin, forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Class list (CSV file)"),
         help_text=gettext_lazy(

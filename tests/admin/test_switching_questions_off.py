@@ -135,7 +135,7 @@ class TestEveryPageAgrees:
         children["p2"].user.save()
         child = Client()
         child.force_login(children["p2"].user)  # Primary 2–3 are not sent to set up; the page says what is missing
-        assert "You have not set up your challenge questions yet." in child.get("/account/").content.decode()
+        assert "Your teacher will give you a card with your answers." in child.get("/account/").content.decode()
 
     def test_a_switched_off_question_is_never_asked_in_a_reset(self, moe, student):
         answers = give_answers(student.user)

@@ -96,7 +96,7 @@ class TestClassPage:
     def test_it_asks_for_the_confirmation(self, client, questions, form_teacher, p2_class, p2_children):
         _login(client, form_teacher)
         r = client.post(reverse("batches:class", args=[p2_class.pk]), {"kind": "cards"})
-        assert r.status_code == 200 and "This field is required" in r.text
+        assert r.status_code == 200 and "Tick the box to say you understand." in r.text
         assert not Batch.objects.exists()
 
     def test_it_refuses_children_of_another_class(self, client, questions, form_teacher, p2_class, p2_children,

@@ -7,6 +7,8 @@ the error itself is announced (role=alert) and tied to its field
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.conf import settings
 from playwright.sync_api import Page, expect
@@ -58,13 +60,19 @@ class TestWhatGoesWrongJourney:
         page = phone.page
         phone.goto("/login/")
         page.get_by_role("button", name="Sign in").click()
-        expect_alert(page, "Please fix the problem shown below.")
-        expect_error_beside(page, "Login ID", "This field is required.")
-        expect_error_beside(page, "Password", "This field is required.")
+        expect_alert(page, "There is a problem")
+        expect_error_beside(page, "Login ID", "Type your login ID.")
+        expect_error_beside(page, "Password", "Type your password.")
+        expect(page).to_have_title(re.compile(r"^Error: Sign in"))
+        # The summary has the focus; each of its links takes the child to the box.
+        expect(page.locator("#form-errors")).to_be_focused()
         phone.step("sign in with empty boxes")
+        page.locator("#form-errors").get_by_role("link", name="Type your password.").click()
+        expect(field(page, "Password")).to_be_focused()
 
         sign_in(phone, "nur_aisyah_ahmad", "wrong-pass1", label="wrong password")
         expect_alert(page, "That login ID and password do not match. Check both and try again.")
+        expect_alert(page, f"You have {settings.AXES_FAILURE_LIMIT - 1} more tries. Then you must wait 15 minutes.")
         # The login ID stays in the box; the password does not.
         expect(field(page, "Login ID")).to_have_value("nur_aisyah_ahmad")
         expect(field(page, "Password")).to_have_value("")
@@ -75,6 +83,8 @@ class TestWhatGoesWrongJourney:
         for attempt in range(1, settings.AXES_FAILURE_LIMIT):
             sign_in(phone, "nur_aisyah_ahmad", f"wrong-pass{attempt}", label=f"attempt {attempt}", check=False)
             expect_alert(page, "do not match")
+            left = settings.AXES_FAILURE_LIMIT - attempt
+            expect_alert(page, f"You have {left} more {'try' if left == 1 else 'tries'}.")
         sign_in(phone, "nur_aisyah_ahmad", "wrong-pass9", label="last attempt", check=False)
         expect(page.get_by_role("heading", level=1)).to_have_text("Please wait before you try again")
         expect(page.get_by_text("Wait 15 minutes, then try again slowly.")).to_be_visible()
@@ -89,7 +99,7 @@ class TestWhatGoesWrongJourney:
         page = phone.page
         phone.goto("/sspr/")
         page.get_by_role("button", name="Next").click()
-        expect_error_beside(page, "Your login ID", "This field is required.")
+        expect_error_beside(page, "Your login ID", "Type your login ID.")
         phone.step("no login ID")
 
         field(page, "Your login ID").fill("nur_aisyah_ahmad")
@@ -102,6 +112,8 @@ class TestWhatGoesWrongJourney:
             answer_questions(page, wrong)
             page.get_by_role("button", name="Next").click()
             expect_alert(page, "Those answers do not match. Check the spelling and try again.")
+            left = settings.MIMS_SSPR_FAILURE_LIMIT - attempt
+            expect_alert(page, f"You have {left} more {'try' if left == 1 else 'tries'}. Then you must wait 1 hour.")
             # The boxes are empty again, ready for another go.
             expect(page.locator("input[name^=answer_]").first).to_have_value("")
             if attempt == 1:
@@ -141,8 +153,10 @@ class TestWhatGoesWrongJourney:
         new.fill("password1")
         again.fill("password1")
         page.get_by_role("button", name="Save my new password").click()
-        expect_alert(page, "Please fix the problem shown below.")
-        expect_error_beside(page, "Type the new password again", "Many people use this password")
+        expect_alert(page, "There is a problem")
+        # The rule speaks under the new password, not under "again".
+        expect_error_beside(page, "New password", "Many people use this password")
+        expect(page.locator("#id_new_password2_error")).to_have_count(0)
         phone.step("weak password refused", docs="weak-password-phone")
 
         field(page, "Your password now").fill(factories.PASSWORD)

@@ -52,7 +52,7 @@ class TestFirstSignInJourney:
         j.step("set up challenge questions", docs="setup-questions-phone")
         field(page, "Your password").fill(NEW_PASSWORD)  # the one just chosen: a borrowed session can't do this
         for i, answer in enumerate(ANSWERS, 1):
-            field(page, f"Question {i}").select_option(index=i)
+            page.get_by_role("group", name=f"Question {i}").get_by_role("radio").nth(i).check()
             field(page, f"Your answer {i}").fill(answer)
         j.step("questions answered")
         page.get_by_role("button", name="Save my questions").click()

@@ -85,7 +85,7 @@ class TestKeyboardOnly:
         expect(page).to_have_url(journey.url("/sspr/setup/"))
         type_into(page, page.locator("#id_current_password"), NEW_PASSWORD)
         for i, answer in enumerate(ANSWERS, 1):
-            tab_to(page, page.locator(f"#id_question_{i}"))
+            tab_to(page, page.locator(f"#id_question_{i}_0"))  # a radio list: Tab to it, arrows pick
             for _ in range(i):
                 page.keyboard.press("ArrowDown")
             type_into(page, page.locator(f"#id_answer_{i}"), answer)
@@ -117,8 +117,10 @@ class TestKeyboardOnly:
         tab_to(page, page.locator("main").get_by_role("link", name="Sign in"))
         page.keyboard.press("Enter")
         expect(page).to_have_url(journey.url("/login/"))
-        page.keyboard.type("nur_aisyah_ahmad")
-        type_into(page, page.locator("#id_password"), "moonbeam77")
+        # After the reset the login ID is filled in and the password box has the focus.
+        expect(page.locator("#id_username")).to_have_value("nur_aisyah_ahmad@students.edu.sg")
+        expect(page.locator("#id_password")).to_be_focused()
+        page.keyboard.type("moonbeam77")
         page.keyboard.press("Enter")
         expect(page).to_have_url(journey.url("/account/"))
         journey.step("signed in with the reset password")

@@ -97,8 +97,8 @@ class TestRequestForm:
     @pytest.mark.parametrize(
         ("field", "value", "message"),
         [
-            ("full_name", "", "This field is required"),
-            ("full_name", "   ", "This field is required"),
+            ("full_name", "", "Type the child's full name."),
+            ("full_name", "   ", "Type the child's full name."),
             ("full_name", "12345 !!", "Please type the child"),
             ("full_name", "x" * 151, "at most 150"),
             ("class_name", "-- --", "Please type the class"),
