@@ -22,6 +22,7 @@ from .forms import CloseRequestForm, ResetRequestForm, StatusForm
 from .models import ReferenceCode, ResetRequest
 
 SESSION_CODE = "helpdesk_code"
+SESSION_REQUESTER = "helpdesk_requester"
 
 # --- Public pages -----------------------------------------------------------
 
@@ -42,6 +43,7 @@ def request_reset(request: HttpRequest) -> HttpResponse:
             note=data["note"],
         )
         request.session[SESSION_CODE] = code.display
+        request.session[SESSION_REQUESTER] = data["requester"]
         return redirect("request_reset_sent")
     return render(request, "helpdesk/request_form.html", {"form": form})
 
@@ -50,16 +52,39 @@ def request_reset_sent(request: HttpRequest) -> HttpResponse:
     code = request.session.get(SESSION_CODE)
     if not code:
         return redirect("request_reset")
-    return render(request, "helpdesk/request_sent.html", {"code": code})
+    # Who asked is what the person chose on the form, not anything about the child.
+    by_parent = request.session.get(SESSION_REQUESTER) == ResetRequest.Requester.PARENT
+    return render(request, "helpdesk/request_sent.html", {"code": code, "by_parent": by_parent})
 
 
+# Received reads the same whether a child matched (the form teacher has it) or
+# not (the school's ICT admin has it): the code goes to anyone who fills in the
+# form, so telling the two apart would tell a stranger whether a child of that
+# name is in that class (docs/security.md, "Reset requests").
 _PUBLIC_STATE = {
-    ResetRequest.State.RECEIVED: gettext_lazy("We have your request. A teacher will look at it soon."),
-    ResetRequest.State.IN_PROGRESS: gettext_lazy("A teacher is working on it."),
-    ResetRequest.State.DONE: gettext_lazy("Done. Ask your teacher for the new password."),
-    ResetRequest.State.DECLINED: gettext_lazy("The teacher could not do this request."),
-    # Done or declined, for a folded code: the same words either way.
-    ReferenceCode.CLOSED: gettext_lazy("This request is closed. If you still cannot sign in, ask your teacher."),
+    ResetRequest.Requester.STUDENT: {
+        ResetRequest.State.RECEIVED: gettext_lazy(
+            "We have your request. Your form teacher or the school office will look at it soon."
+        ),
+        ResetRequest.State.IN_PROGRESS: gettext_lazy("A teacher is working on it."),
+        ResetRequest.State.DONE: gettext_lazy("Done. Ask your teacher for the new password."),
+        ResetRequest.State.DECLINED: gettext_lazy("The teacher could not do this request."),
+        # Done or declined, for a folded code: the same words either way.
+        ReferenceCode.CLOSED: gettext_lazy("This request is closed. If you still cannot sign in, ask your teacher."),
+    },
+    ResetRequest.Requester.PARENT: {
+        ResetRequest.State.RECEIVED: gettext_lazy(
+            "We have your request. Your child's form teacher or the school office will look at it soon."
+        ),
+        ResetRequest.State.IN_PROGRESS: gettext_lazy("A teacher is working on it."),
+        ResetRequest.State.DONE: gettext_lazy(
+            "Done. Your child gets the new password from the form teacher at school."
+        ),
+        ResetRequest.State.DECLINED: gettext_lazy("The school could not do this request."),
+        ReferenceCode.CLOSED: gettext_lazy(
+            "This request is closed. If your child still cannot sign in, call the school office."
+        ),
+    },
 }
 
 
@@ -78,10 +103,11 @@ def request_reset_status(request: HttpRequest) -> HttpResponse:
             ctx["looked_up"] = True
             if found is not None:
                 state = found.public_state()
+                words = _PUBLIC_STATE.get(found.request.requester, _PUBLIC_STATE[ResetRequest.Requester.STUDENT])
                 ctx.update(
                     code=found.display,
                     state=state,
-                    state_text=_PUBLIC_STATE[state],
+                    state_text=words[state],
                     reason=found.public_reason(),
                 )
     else:
@@ -191,7 +217,10 @@ def teacher_temporary_password(request: HttpRequest, pk: int) -> HttpResponse:
     student = student_or_404(request, pk)
     try:
         password = flows.issue_password(
-            request, student, actor=request.user, request_id=_request_id(request),
+            request,
+            student,
+            actor=request.user,
+            request_id=_request_id(request),
             stamp=request.POST.get("stamp", "")[:64],
         )
     except flows.ActionRefused as refusal:
