@@ -107,3 +107,26 @@ def match_request(school: School, full_name: str, class_name: str, login_id: str
     if len(found) == 1:
         return Match(found[0], 1, f"student:{found[0].pk}")
     return Match(None, len(found), f"name:{school.pk}:{class_key(class_name)}:{wanted_name}"[:300])
+
+
+def likely_children(school: School, full_name: str, class_name: str, limit: int = 20) -> list[Student]:
+    """For the ICT admin matching by hand: children of the school's active
+    classes who share a name word with what was typed, those in the class it
+    can mean first, then those with every word the same in another class."""
+    typed_words = set(name_key(full_name).lstrip("~").split())
+    if not typed_words:
+        return []
+    class_ids = set(matching_class_ids(school, class_name))
+    students = (
+        Student.objects.filter(school=school, school_class__is_active=True)
+        .select_related("user", "school_class")
+        .order_by("school_class__name", "full_name")
+    )
+    scored = []
+    for student in students:
+        words = set(name_key(student.full_name).lstrip("~").split())
+        shared = len(words & typed_words)
+        in_class = student.school_class_id in class_ids
+        if (in_class and shared) or words == typed_words:
+            scored.append((not in_class, -shared, student.full_name, student))
+    return [entry[-1] for entry in sorted(scored, key=lambda e: e[:3])[:limit]]

@@ -142,7 +142,12 @@ def teacher_home(request: HttpRequest) -> HttpResponse:
         .select_related("student__user", "student__school_class", "handled_by")
         .order_by("created", "id")
     )
-    ctx = {"classes": classes, "queue": queue, "no_email": not request.user.email}
+    ctx = {
+        "classes": classes,
+        "queue": queue,
+        "locked": roster.locked_rows(Student.objects.current().for_user(request.user)),
+        "no_email": not request.user.email,
+    }
     if scope_of(request.user).kind == scope.SCHOOL:
         ctx["unmatched"] = ResetRequest.objects.open().unmatched().for_user(request.user)
         ctx["unmatched_count"] = ctx["unmatched"].count()
@@ -226,6 +231,7 @@ def teacher_temporary_password(request: HttpRequest, pk: int) -> HttpResponse:
     except flows.ActionRefused as refusal:
         messages.error(request, refusal.message)
         return redirect("teacher:child", pk=student.pk)
+    _say_what_happened_to_the_request(request, _request_id(request))
     ctx = {"student": student, "password": password, "signin_url": request.build_absolute_uri(reverse("login"))}
     return render(request, "helpdesk/teacher_password.html", ctx)
 
@@ -241,14 +247,41 @@ def _child_action(
     except flows.ActionRefused as refusal:
         messages.error(request, refusal.message)
     else:
-        messages.success(request, success)
+        if success:
+            messages.success(request, success)
+        _say_what_happened_to_the_request(request, kwargs["request_id"])
     return redirect("teacher:child", pk=student.pk)
+
+
+_REQUEST_OUTCOME = {
+    ResetRequest.State.DONE: gettext_lazy("Request closed as done. The person who asked now sees “Done”."),
+    ResetRequest.State.DECLINED: gettext_lazy(
+        "Request closed as declined. The person who asked sees your message."
+    ),
+    ResetRequest.State.IN_PROGRESS: gettext_lazy(
+        "The request stays open, marked as yours. Close it below when the child can sign in."
+    ),
+}
+
+
+def _say_what_happened_to_the_request(request: HttpRequest, request_id: int | None) -> None:
+    """After an action on a request, tell the teacher what became of it."""
+    if request_id is None:
+        return
+    state = ResetRequest.objects.filter(pk=request_id).values_list("state", flat=True).first()
+    if state in _REQUEST_OUTCOME:
+        messages.info(request, _REQUEST_OUTCOME[state])
 
 
 @require_POST
 @teacher_required
 def teacher_clear_answers(request: HttpRequest, pk: int) -> HttpResponse:
+    """The child page's button leads to a page that says what clearing does;
+    only its "Yes, clear" (``confirm``) clears."""
     student = student_or_404(request, pk)
+    if request.POST.get("confirm") != "yes":
+        ctx = {"student": student, "request_id": _request_id(request), "card_level": student.level in CARD_LEVELS}
+        return render(request, "helpdesk/teacher_confirm_clear.html", ctx)
     if student.level in CARD_LEVELS:
         success = _("Challenge answers cleared. This child needs a new challenge card.")
     else:
@@ -283,6 +316,6 @@ def teacher_close_request(request: HttpRequest, pk: int) -> HttpResponse:
         ctx["close_form"] = form
         return render(request, "helpdesk/teacher_child.html", ctx, status=400)
     return _child_action(
-        request, student, flows.close_request, _("Request closed."),
+        request, student, flows.close_request, "",
         request_id=pk, state=form.cleaned_data["state"], reason=form.cleaned_data["reason"],
     )  # fmt: skip
