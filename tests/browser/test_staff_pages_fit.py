@@ -21,6 +21,7 @@ LONG_NAMES = (
     "Nur Aisyah Humaira Binte Mohamed Shahrul",
     "Muhammad Ali Bin Muhammad Raihan",
     "Arjun Krishnamoorthy s/o Ramanathan",
+    "Thiruvengadam Balasubramaniam Krishnamoorthy Venkataraman",  # a 73-character login ID
 )
 
 
