@@ -37,6 +37,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -82,9 +83,12 @@ def lock_key_from_request(request: HttpRequest | None, credentials: dict | None 
 # --- one count ----------------------------------------------------------------
 
 
-def _live_attempts(keys: Iterable[str]):
+def _live_attempts(keys: Iterable[str] | QuerySet):
+    """Attempt rows inside the cool-off for these keys; a queryset of
+    usernames (a whole school's) stays a subquery."""
     since = timezone.now() - settings.AXES_COOLOFF_TIME
-    return AccessAttempt.objects.filter(username__in=list(keys), attempt_time__gte=since)
+    keys = keys if isinstance(keys, QuerySet) else list(keys)
+    return AccessAttempt.objects.filter(username__in=keys, attempt_time__gte=since)
 
 
 def _account_school(key: str) -> int | None:
@@ -135,7 +139,7 @@ class SignInLock:
     failures: int
 
 
-def signin_locks(usernames: Iterable[str]) -> dict[str, SignInLock]:
+def signin_locks(usernames: Iterable[str] | QuerySet) -> dict[str, SignInLock]:
     """Which of these keys are locked out of sign-in now (from outside their
     school), and until when: the one answer every page shows."""
     rows: dict[str, list[tuple[datetime, int]]] = {}

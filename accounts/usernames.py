@@ -97,6 +97,29 @@ def analyse_name(full_name: str) -> NameAnalysis:
             % {"length": len(full_name), "max": MAX_NAME_LENGTH}
         )
 
+    cleaned, dropped = _cleaned_words(full_name)
+    if not cleaned:
+        raise InvalidName(
+            _("Name has no letters to make a login ID from; give the name in Roman letters as registered.")
+        )
+    # Rule 6
+    words_kept, words_cut = cleaned[:MAX_WORDS], cleaned[MAX_WORDS:]
+    base = "_".join(words_kept).lower()
+    # Rule 7. Each word starts and ends with a letter, so at most one "_" or "-" goes.
+    truncated = len(base) > MAX_LOCAL_PART
+    if truncated:
+        base = base[:MAX_LOCAL_PART].rstrip("_-")
+    return NameAnalysis(
+        base=base,
+        connectors_dropped=tuple(dropped),
+        words_cut=tuple(w.lower() for w in words_cut),
+        truncated=truncated,
+    )
+
+
+def _cleaned_words(full_name: str) -> tuple[list[str], list[str]]:
+    """Rules 1-5: the name's words as they go into a login ID, and the connector
+    words dropped. Raises :class:`InvalidName` for another script or a stray character."""
     # Rule 1
     text = _remove_brackets(unicodedata.normalize("NFKC", full_name))
     text = _ALIAS_AT.split(text, maxsplit=1)[0]
@@ -119,23 +142,23 @@ def analyse_name(full_name: str) -> NameAnalysis:
             kept.append(word)
     # Rule 5
     cleaned = [w for w in (_clean_word(w) for w in kept) if w]
-    if not cleaned:
-        raise InvalidName(
-            _("Name has no letters to make a login ID from; give the name in Roman letters as registered.")
-        )
-    # Rule 6
-    words_kept, words_cut = cleaned[:MAX_WORDS], cleaned[MAX_WORDS:]
-    base = "_".join(words_kept).lower()
-    # Rule 7. Each word starts and ends with a letter, so at most one "_" or "-" goes.
-    truncated = len(base) > MAX_LOCAL_PART
-    if truncated:
-        base = base[:MAX_LOCAL_PART].rstrip("_-")
-    return NameAnalysis(
-        base=base,
-        connectors_dropped=tuple(dropped),
-        words_cut=tuple(w.lower() for w in words_cut),
-        truncated=truncated,
-    )
+    return cleaned, dropped
+
+
+def name_words(full_name: str) -> tuple[str, ...]:
+    """The words of a name, lowercase and sorted, read as login IDs read names
+    (accents folded, brackets, connectors, apostrophes and periods dropped),
+    with hyphenated parts apart and all words kept (not only the first four):
+    "Tan Wei-Ming" and "wei ming TAN" give ("ming", "tan", "wei"). For
+    comparing what a parent typed with a registered name, in any order.
+    Raises :class:`InvalidName` like :func:`analyse_name`."""
+    if full_name is None or len(full_name) > MAX_NAME_LENGTH:
+        raise InvalidName(_("Name is empty."))
+    cleaned, _dropped = _cleaned_words(full_name)
+    words = sorted(part for word in cleaned for part in word.lower().split("-") if part)
+    if not words:
+        raise InvalidName(_("Name is empty."))
+    return tuple(words)
 
 
 def base_username(full_name: str) -> str:

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Level, SchoolClass, Student
 from accounts.plain_errors import PlainErrorsMixin
+from accounts.templatetags.login_ids import breakable
 from sspr.cards import CARD_LEVELS
 
 from .models import Batch
@@ -12,8 +14,9 @@ from .models import Batch
 
 class StudentChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Student) -> str:
-        # Two children of a class may share a name; their login IDs differ.
-        return f"{obj.full_name} ({obj.user.login_id})"
+        # Two children of a class may share a name; their login IDs differ. The
+        # login ID may break after "_", "@", "." on a phone, not widen the page.
+        return format_html("<span>{} ({})</span>", obj.full_name, breakable(obj.user.login_id))
 
 
 class ClassBatchForm(PlainErrorsMixin, forms.Form):

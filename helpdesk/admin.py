@@ -20,17 +20,25 @@ from accounts.admin_scoping import SchoolScopedAdmin
 
 from . import flows
 from .forms import CloseRequestForm, MatchForm
+from .matching import likely_children
 from .models import ResetRequest, normalise_code
 
 
 class MatchedFilter(admin.SimpleListFilter):
     title = gettext_lazy("matched to a child")
     parameter_name = "matched"
+    NEEDS_MATCHING = "needs"
 
     def lookups(self, request, model_admin):
-        return [("no", gettext_lazy("Not matched")), ("yes", gettext_lazy("Matched"))]
+        return [
+            (self.NEEDS_MATCHING, gettext_lazy("Needs matching (open, no child yet)")),
+            ("no", gettext_lazy("Not matched")),
+            ("yes", gettext_lazy("Matched")),
+        ]
 
     def queryset(self, request, queryset):
+        if self.value() == self.NEEDS_MATCHING:
+            return queryset.open().unmatched()
         if self.value() == "no":
             return queryset.filter(student__isnull=True)
         if self.value() == "yes":
@@ -61,11 +69,14 @@ class ResetRequestAdmin(SchoolScopedAdmin, admin.ModelAdmin):
             search_term = code
         return super().get_search_results(request, queryset, search_term)
 
-    @admin.display(description=gettext_lazy("match"))
+    @admin.display(description=gettext_lazy("needs matching"))
     def match_link(self, obj: ResetRequest) -> str:
         if obj.student_id is None and obj.is_open:
             url = reverse("admin:helpdesk_resetrequest_match", args=[obj.pk])
-            return format_html('<a href="{}">{}</a>', url, _("Match to a child"))
+            return format_html(
+                '<strong class="mims-flag">{}</strong> <a href="{}">{}</a>', _("Needs matching"), url,
+                _("Match to a child"),
+            )  # fmt: skip
         return "-"
 
     def get_urls(self):
@@ -112,6 +123,7 @@ class ResetRequestAdmin(SchoolScopedAdmin, admin.ModelAdmin):
             "opts": self.model._meta,
             "title": _("Match a reset request"),
             "reset_request": reset_request,
+            "likely": likely_children(reset_request.school, reset_request.full_name, reset_request.class_name),
             "match_form": match_form,
             "close_form": close_form,
         }

@@ -7,9 +7,9 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q, QuerySet
 
-from accounts.lockouts import locked_usernames
+from accounts.lockouts import signin_locks
 from accounts.models import SchoolClass, Student
 from sspr.answers import OWN_ANSWER_LEVELS
 from sspr.cards import CARD_LEVELS, resets_left
@@ -26,6 +26,8 @@ class Row:
     last_login: datetime | None
     open_requests: int
     card_resets_left: int | None = None  # a card's unspent words, in resets; None without a card
+    signin_until: datetime | None = None  # when the sign-in lock ends
+    reset_until: datetime | None = None  # when the self-service lock ends; None: only a teacher lifts it
 
     @property
     def card_low(self) -> bool:
@@ -59,8 +61,8 @@ def student_rows(students: list[Student]) -> list[Row]:
         .annotate(unspent=Count("pk", filter=Q(spent_at__isnull=True, question__is_active=True)))
         .values_list("user_id", "unspent")
     )
-    signin_locked = locked_usernames(usernames)
-    reset_locked = set(ResetLock.objects.locked().filter(user_id__in=user_ids).values_list("user_id", flat=True))
+    signin = signin_locks(usernames)
+    reset_locks = _reset_locks(ResetLock.objects.filter(user_id__in=user_ids))
     from .models import ResetRequest
 
     open_requests = Counter(
@@ -73,14 +75,47 @@ def student_rows(students: list[Student]) -> list[Row]:
                 student=s,
                 login_id=s.user.login_id,
                 answers=answers.get(s.user_id, AnswerStatus.NONE),
-                signin_locked=s.user.username in signin_locked,
-                reset_locked=s.user_id in reset_locked,
+                signin_locked=s.user.username in signin,
+                reset_locked=s.user_id in reset_locks,
+                signin_until=signin[s.user.username].until if s.user.username in signin else None,
+                reset_until=reset_locks.get(s.user_id),
                 last_login=s.user.last_login,
                 open_requests=open_requests[s.pk],
                 card_resets_left=resets_left(card_words[s.user_id]) if s.user_id in card_words else None,
             )
         )
     return rows
+
+
+def _reset_locks(locks: QuerySet) -> dict[int, datetime | None]:
+    """User id → when their self-service lock ends (None: only a teacher can lift it).
+    A child may have several lock rows (their ID typed in different ways)."""
+    ends: dict[int, datetime | None] = {}
+    rows = (
+        locks.locked()
+        .order_by()
+        .values("user_id")
+        .annotate(until=Max("locked_until"), teacher=Count("pk", filter=Q(needs_teacher=True)))
+    )
+    for row in rows.values_list("user_id", "until", "teacher"):
+        user_id, until, needs_teacher = row
+        ends[user_id] = None if needs_teacher else until
+    return ends
+
+
+def locked_rows(students: QuerySet) -> list[Row]:
+    """The children of ``students`` (a scoped queryset: a class, a teacher's
+    classes, a school) locked out of sign-in or self-service reset now, with
+    when each lock ends; the locks are read first, so a whole school costs a few
+    queries, not one per child."""
+    signin = signin_locks(students.values_list("user__username", flat=True))
+    reset_ids = ResetLock.objects.locked().filter(user__student__in=students).values_list("user_id", flat=True)
+    locked = (
+        students.filter(Q(user__username__in=list(signin)) | Q(user_id__in=reset_ids))
+        .select_related("user", "school_class")
+        .order_by("school_class__name", "full_name")
+    )
+    return student_rows(list(locked[:200]))
 
 
 def class_rows(school_class: SchoolClass) -> list[Row]:
@@ -115,8 +150,7 @@ def summary(rows: list[Row]) -> dict:
     counts = Counter(r.answers for r in rows)
     locked = sum(1 for r in rows if r.locked)
     total = len(rows)
-    return {"own": counts["own"], "school": counts["school"], "none": counts["none"], "locked": locked,
-            "total": total}
+    return {"own": counts["own"], "school": counts["school"], "none": counts["none"], "locked": locked, "total": total}
 
 
 def chart_bars(data: dict, labels: dict[str, str]) -> list[Bar]:

@@ -22,6 +22,7 @@ from .forms import CloseRequestForm, ResetRequestForm, StatusForm
 from .models import ReferenceCode, ResetRequest
 
 SESSION_CODE = "helpdesk_code"
+SESSION_REQUESTER = "helpdesk_requester"
 
 # --- Public pages -----------------------------------------------------------
 
@@ -42,6 +43,7 @@ def request_reset(request: HttpRequest) -> HttpResponse:
             note=data["note"],
         )
         request.session[SESSION_CODE] = code.display
+        request.session[SESSION_REQUESTER] = data["requester"]
         return redirect("request_reset_sent")
     return render(request, "helpdesk/request_form.html", {"form": form})
 
@@ -50,16 +52,39 @@ def request_reset_sent(request: HttpRequest) -> HttpResponse:
     code = request.session.get(SESSION_CODE)
     if not code:
         return redirect("request_reset")
-    return render(request, "helpdesk/request_sent.html", {"code": code})
+    # Who asked is what the person chose on the form, not anything about the child.
+    by_parent = request.session.get(SESSION_REQUESTER) == ResetRequest.Requester.PARENT
+    return render(request, "helpdesk/request_sent.html", {"code": code, "by_parent": by_parent})
 
 
+# Received reads the same whether a child matched (the form teacher has it) or
+# not (the school's ICT admin has it): the code goes to anyone who fills in the
+# form, so telling the two apart would tell a stranger whether a child of that
+# name is in that class (docs/security.md, "Reset requests").
 _PUBLIC_STATE = {
-    ResetRequest.State.RECEIVED: gettext_lazy("We have your request. A teacher will look at it soon."),
-    ResetRequest.State.IN_PROGRESS: gettext_lazy("A teacher is working on it."),
-    ResetRequest.State.DONE: gettext_lazy("Done. Ask your teacher for the new password."),
-    ResetRequest.State.DECLINED: gettext_lazy("The teacher could not do this request."),
-    # Done or declined, for a folded code: the same words either way.
-    ReferenceCode.CLOSED: gettext_lazy("This request is closed. If you still cannot sign in, ask your teacher."),
+    ResetRequest.Requester.STUDENT: {
+        ResetRequest.State.RECEIVED: gettext_lazy(
+            "We have your request. Your form teacher or the school office will look at it soon."
+        ),
+        ResetRequest.State.IN_PROGRESS: gettext_lazy("A teacher is working on it."),
+        ResetRequest.State.DONE: gettext_lazy("Done. Ask your teacher for the new password."),
+        ResetRequest.State.DECLINED: gettext_lazy("The teacher could not do this request."),
+        # Done or declined, for a folded code: the same words either way.
+        ReferenceCode.CLOSED: gettext_lazy("This request is closed. If you still cannot sign in, ask your teacher."),
+    },
+    ResetRequest.Requester.PARENT: {
+        ResetRequest.State.RECEIVED: gettext_lazy(
+            "We have your request. Your child's form teacher or the school office will look at it soon."
+        ),
+        ResetRequest.State.IN_PROGRESS: gettext_lazy("A teacher is working on it."),
+        ResetRequest.State.DONE: gettext_lazy(
+            "Done. Your child gets the new password from the form teacher at school."
+        ),
+        ResetRequest.State.DECLINED: gettext_lazy("The school could not do this request."),
+        ReferenceCode.CLOSED: gettext_lazy(
+            "This request is closed. If your child still cannot sign in, call the school office."
+        ),
+    },
 }
 
 
@@ -78,10 +103,11 @@ def request_reset_status(request: HttpRequest) -> HttpResponse:
             ctx["looked_up"] = True
             if found is not None:
                 state = found.public_state()
+                words = _PUBLIC_STATE.get(found.request.requester, _PUBLIC_STATE[ResetRequest.Requester.STUDENT])
                 ctx.update(
                     code=found.display,
                     state=state,
-                    state_text=_PUBLIC_STATE[state],
+                    state_text=words[state],
                     reason=found.public_reason(),
                 )
     else:
@@ -116,7 +142,12 @@ def teacher_home(request: HttpRequest) -> HttpResponse:
         .select_related("student__user", "student__school_class", "handled_by")
         .order_by("created", "id")
     )
-    ctx = {"classes": classes, "queue": queue, "no_email": not request.user.email}
+    ctx = {
+        "classes": classes,
+        "queue": queue,
+        "locked": roster.locked_rows(Student.objects.current().for_user(request.user)),
+        "no_email": not request.user.email,
+    }
     if scope_of(request.user).kind == scope.SCHOOL:
         ctx["unmatched"] = ResetRequest.objects.open().unmatched().for_user(request.user)
         ctx["unmatched_count"] = ctx["unmatched"].count()
@@ -191,12 +222,16 @@ def teacher_temporary_password(request: HttpRequest, pk: int) -> HttpResponse:
     student = student_or_404(request, pk)
     try:
         password = flows.issue_password(
-            request, student, actor=request.user, request_id=_request_id(request),
+            request,
+            student,
+            actor=request.user,
+            request_id=_request_id(request),
             stamp=request.POST.get("stamp", "")[:64],
         )
     except flows.ActionRefused as refusal:
         messages.error(request, refusal.message)
         return redirect("teacher:child", pk=student.pk)
+    _say_what_happened_to_the_request(request, _request_id(request))
     ctx = {"student": student, "password": password, "signin_url": request.build_absolute_uri(reverse("login"))}
     return render(request, "helpdesk/teacher_password.html", ctx)
 
@@ -212,14 +247,41 @@ def _child_action(
     except flows.ActionRefused as refusal:
         messages.error(request, refusal.message)
     else:
-        messages.success(request, success)
+        if success:
+            messages.success(request, success)
+        _say_what_happened_to_the_request(request, kwargs["request_id"])
     return redirect("teacher:child", pk=student.pk)
+
+
+_REQUEST_OUTCOME = {
+    ResetRequest.State.DONE: gettext_lazy("Request closed as done. The person who asked now sees “Done”."),
+    ResetRequest.State.DECLINED: gettext_lazy(
+        "Request closed as declined. The person who asked sees your message."
+    ),
+    ResetRequest.State.IN_PROGRESS: gettext_lazy(
+        "The request stays open, marked as yours. Close it below when the child can sign in."
+    ),
+}
+
+
+def _say_what_happened_to_the_request(request: HttpRequest, request_id: int | None) -> None:
+    """After an action on a request, tell the teacher what became of it."""
+    if request_id is None:
+        return
+    state = ResetRequest.objects.filter(pk=request_id).values_list("state", flat=True).first()
+    if state in _REQUEST_OUTCOME:
+        messages.info(request, _REQUEST_OUTCOME[state])
 
 
 @require_POST
 @teacher_required
 def teacher_clear_answers(request: HttpRequest, pk: int) -> HttpResponse:
+    """The child page's button leads to a page that says what clearing does;
+    only its "Yes, clear" (``confirm``) clears."""
     student = student_or_404(request, pk)
+    if request.POST.get("confirm") != "yes":
+        ctx = {"student": student, "request_id": _request_id(request), "card_level": student.level in CARD_LEVELS}
+        return render(request, "helpdesk/teacher_confirm_clear.html", ctx)
     if student.level in CARD_LEVELS:
         success = _("Challenge answers cleared. This child needs a new challenge card.")
     else:
@@ -254,6 +316,6 @@ def teacher_close_request(request: HttpRequest, pk: int) -> HttpResponse:
         ctx["close_form"] = form
         return render(request, "helpdesk/teacher_child.html", ctx, status=400)
     return _child_action(
-        request, student, flows.close_request, _("Request closed."),
+        request, student, flows.close_request, "",
         request_id=pk, state=form.cleaned_data["state"], reason=form.cleaned_data["reason"],
     )  # fmt: skip

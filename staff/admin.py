@@ -23,7 +23,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.dateparse import parse_date
@@ -61,6 +61,9 @@ for _axes_model in (AccessAttempt, AccessLog, AccessFailureLog):
 admin.site.site_header = _("Student MIMS administration")
 admin.site.site_title = _("Student MIMS administration")
 admin.site.index_title = _("Schools, classes, teachers and students")
+# "View site" leads to the pages staff work in outside the admin: the reset
+# requests and class pages (an ICT admin sees every class of their school).
+admin.site.site_url = reverse_lazy("teacher:home")
 
 # Each issued password costs an Argon2 hash (~0.1 s here); more than a class or
 # two at once belongs to the yearly reset, which runs as a task.

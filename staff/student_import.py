@@ -24,6 +24,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -190,6 +191,25 @@ def _preview(
     return TemplateResponse(request, "admin/accounts/import_preview.html", context)
 
 
+def _say_next_step(request: HttpRequest, plan: importing.ImportPlan) -> None:
+    """After an import, the next step: the classes' login slips and challenge
+    cards (batches app), one link per class in the file."""
+    keys = {p.class_key for p in plan.rows if p.class_key}
+    classes = [plan.classes.get(k) or plan.new_classes.get(k) for k in keys]
+    classes = sorted((c for c in classes if c is not None and c.pk), key=lambda c: (c.level, c.name))
+    if not classes:
+        return
+    links = format_html_join(
+        ", ", '<a href="{}">{}</a>', ((reverse("batches:class", args=[c.pk]), c.name) for c in classes[:40])
+    )
+    messages.info(
+        request,
+        format_html(
+            "{} {}", _("Next: print login slips or challenge cards for the new children, class by class:"), links
+        ),
+    )
+
+
 def _confirm_view(admin_site: admin.AdminSite):
     @require_POST
     def confirm(request: HttpRequest) -> HttpResponse:
@@ -221,6 +241,7 @@ def _confirm_view(admin_site: admin.AdminSite):
                     "classes": counts["classes_created"],
                 },
             )
+            _say_next_step(request, plan)
             return HttpResponseRedirect(reverse(f"{admin_site.name}:accounts_student_changelist"))
         notice = ""
         if result.changed_since_preview:

@@ -81,7 +81,7 @@ class TestTheChildIsTold:
     def test_answers_cleared_by_the_form_teacher(self, client, student, form_teacher):
         give_answers(student.user)
         client.force_login(form_teacher.user)
-        client.post(reverse("teacher:clear_answers", args=[student.pk]))
+        client.post(reverse("teacher:clear_answers", args=[student.pk]), {"confirm": "yes"})
         assert [m.to for m in mail.outbox] == [[student.login_id]]
 
     def test_a_child_who_left_is_not_written_to(self, it_client, student):

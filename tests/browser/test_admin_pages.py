@@ -103,3 +103,60 @@ class TestAdminPages:
         page.get_by_role("link", name="Children who need a new card").click()
         expect(page.locator("#result_list")).to_contain_text("Ong Bee Hoon")
         journey.step("children who need a new card", layout=False)
+
+
+LABEL_RULES = {"runOnly": {"type": "rule", "values": ["label-title-only", "label"]}, "resultTypes": ["violations"]}
+
+
+def _label_violations(journey: Journey) -> list:
+    """axe's label rules, label-title-only included (a best practice, outside the WCAG tags run at every step)."""
+    if not journey.page.evaluate("typeof window.axe === 'object'"):
+        journey.page.evaluate(journey.axe.axe_script)
+    return journey.page.evaluate("options => axe.run(document, options)", LABEL_RULES)["violations"]
+
+
+class TestAdminLeadsSomewhere:
+    """Issue 15: the admin index says how many requests need matching and links to
+    the teacher pages and the cards and slips; "View site" goes to the teacher
+    pages; the search box has a visible label; matching by hand offers the likely
+    children. axe at 1280 px at every step (and label-title-only, a best practice)."""
+
+    def test_an_ict_admin_finds_the_requests_to_match_and_the_next_pages(
+        self, journey: Journey, school_admin, school, rf
+    ):
+        request = rf.post("/request-reset/")
+        request.session = {}
+        for name in ("Tan Siu Ming", "Lim Wei Ling Sarah"):  # no such child; one word too many
+            flows.submit_request(request, school=school, full_name=name, class_name="P5 Courage", login_id="",
+                                 requester=ResetRequest.Requester.PARENT, contact="", note="")  # fmt: skip
+        page = journey.page
+        journey.set_width(LAPTOP)
+        sign_in(journey, "ict_admin", factories.PASSWORD, check=False)
+        expect(page.locator(".mims-needs-matching")).to_contain_text("2 reset requests need matching to a child.")
+        expect(page.get_by_role("link", name="Teacher pages: reset requests and class lists")).to_be_visible()
+        expect(page.get_by_role("link", name="Challenge cards and login slips to print")).to_be_visible()
+        journey.step("admin index with requests to match", layout=False, docs="admin-index-needs-matching")
+
+        page.get_by_role("link", name="Match them now").click()
+        expect(page.locator("#result_list tbody tr")).to_have_count(2)
+        expect(page.locator("#result_list")).to_contain_text("Needs matching")
+        expect(page.get_by_role("textbox", name="Search reset requests")).to_be_visible()
+        journey.step("requests that need matching", layout=False)
+        assert _label_violations(journey) == []
+
+        page.get_by_role("row", name="Lim Wei Ling Sarah").get_by_role("link", name="Match to a child").click()
+        expect(page.get_by_role("heading", name="Children who may fit")).to_be_visible()
+        journey.step("match by hand with likely children", layout=False, docs="admin-match-likely-children")
+        page.get_by_role("button", name="Match to Lim Wei Ling").click()
+        expect(page.locator(".messagelist")).to_contain_text("Matched.")
+        assert ResetRequest.objects.get(full_name="Lim Wei Ling Sarah").student.full_name == "Lim Wei Ling"
+        journey.step("matched", layout=False)
+
+        page.get_by_role("link", name="View site").click()
+        expect(page).to_have_url(journey.url("/teacher/"))
+        expect(page.locator(".site-header .who")).to_have_text("Mei Ling Tan")
+        journey.step("view site: the teacher pages")
+
+        for path in ("/admin/accounts/student/", "/admin/accounts/schoolclass/", "/admin/accounts/teacher/"):
+            journey.goto(path)
+            assert _label_violations(journey) == [], path

@@ -61,11 +61,19 @@ class TestAdminImportJourney:
         expect(table.locator("tbody tr")).to_have_count(4)
         expect(table).to_contain_text("muhammad_ali_muhammad_raihan@students.edu.sg")
         expect(table).to_contain_text("siti_nur_aisyah_abdullah@students.edu.sg")
+        # The nine columns fit a laptop: no sideways scroll at 1280 px.
+        assert page.evaluate("document.documentElement.scrollWidth") <= LAPTOP["width"]
+        expect(page.get_by_role("heading", name="What comes next")).to_be_visible()
         j.step("import preview", layout=False, docs="admin-import-preview-laptop")
         assert Student.objects.count() == 0  # a preview saves nothing
 
         page.get_by_role("button", name="Confirm and import").click()
         expect(page).to_have_url(j.url("/admin/accounts/student/"))
         expect(page.locator(".messagelist")).to_contain_text("4 new students")
-        j.step("imported", layout=False)
+        # The next step: each class's login slips and cards, as links.
+        expect(page.locator(".messagelist")).to_contain_text("Next: print login slips or challenge cards")
+        j.step("imported", layout=False, docs="admin-import-next-step")
+        page.locator(".messagelist").get_by_role("link", name="5 Courage").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Cards and slips for 5 Courage")
+        j.step("slips and cards for the imported class")
         assert Student.objects.filter(school__code="NPS").count() == 4

@@ -43,6 +43,9 @@ class TestStaffPages:
         page.get_by_role("link", name="Tan Xiao Ming").click()
         journey.step("child page")
         page.get_by_role("button", name="Clear challenge answers").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Clear the challenge answers of Tan Xiao Ming?")
+        journey.step("clear answers: are you sure")
+        page.get_by_role("button", name="Yes, clear the answers").click()
         expect(page.get_by_role("status")).to_contain_text("This child needs a new challenge card.")
         journey.step("answers cleared")
 

@@ -98,3 +98,69 @@ class TestSearch:
         client.force_login(ict_admin_with_perms.user)
         page = client.get("/admin/helpdesk/resetrequest/", {"q": "k7mx-3qpa"}).content.decode()
         assert "Findable Child" in page and "Other Child" not in page
+
+
+class TestNeedsMatching:
+    """An unmatched open request is flagged for the school's ICT admin: a list
+    filter, a count on the admin index and the teacher home, and the likely
+    children on the match page."""
+
+    def test_the_filter_lists_open_unmatched_requests_of_the_school_only(
+        self, client, school, other_school, student, form_teacher, ict_admin_with_perms
+    ):
+        _unmatched(school, "Open Unmatched")
+        _unmatched(school, "Closed Unmatched").close(ResetRequest.State.DECLINED, by=form_teacher.user, reason="x")
+        _unmatched(other_school, "Theirs Unmatched")
+        ResetRequest.objects.create(
+            school=school, full_name="Matched One", class_name="5 Courage", requester="parent",
+            match_key=f"student:{student.pk}", student=student,
+        )  # fmt: skip
+        client.force_login(ict_admin_with_perms.user)
+        page = client.get("/admin/helpdesk/resetrequest/?matched=needs").content.decode()
+        assert "Open Unmatched" in page and "Needs matching" in page
+        for hidden in ("Closed Unmatched", "Theirs Unmatched", "Matched One"):
+            assert hidden not in page
+
+    def test_the_admin_index_counts_them_and_links_onwards(self, client, school, other_school, ict_admin_with_perms):
+        _unmatched(school, "One")
+        _unmatched(school, "Two")
+        _unmatched(other_school, "Theirs")
+        client.force_login(ict_admin_with_perms.user)
+        page = client.get("/admin/").content.decode()
+        assert "2 reset requests need matching to a child." in page
+        assert 'href="/admin/helpdesk/resetrequest/?matched=needs"' in page
+        assert 'href="/teacher/"' in page and 'href="/batches/"' in page
+
+    def test_the_admin_index_says_nothing_when_none_need_matching(self, client, ict_admin_with_perms):
+        client.force_login(ict_admin_with_perms.user)
+        page = client.get("/admin/").content.decode()
+        assert "need matching to a child." not in page and "needs matching to a child." not in page
+
+    def test_view_site_leads_to_the_teacher_pages(self, client, ict_admin_with_perms):
+        client.force_login(ict_admin_with_perms.user)
+        page = client.get("/admin/").content.decode()
+        assert '<a href="/teacher/">View site</a>' in page
+        assert client.get("/teacher/").status_code == 200
+
+    def test_the_teacher_home_of_an_ict_admin_counts_them(self, client, school, ict_admin_with_perms):
+        _unmatched(school, "One")
+        client.force_login(ict_admin_with_perms.user)
+        page = client.get("/teacher/").content.decode()
+        assert "1 request could not be matched to a child." in page
+        assert "/admin/helpdesk/resetrequest/?matched=needs" in page
+
+    def test_the_match_page_offers_the_likely_children_first(
+        self, client, school, p5_class, student, ict_admin_with_perms
+    ):
+        wei_ming = factories.make_student(p5_class, "Tan Wei Ming", username="tan_wei_ming")
+        elsewhere = factories.make_student(factories.make_class(school, 3, "3 Joy"), "Lim Ah Kow")
+        reset_request = _unmatched(school, "Wei Ming")  # part of a name: not matched by itself
+        client.force_login(ict_admin_with_perms.user)
+        url = f"/admin/helpdesk/resetrequest/{reset_request.pk}/match/"
+        page = client.get(url).content.decode()
+        likely = page.split("Children who may fit", 1)[1].split("</table>", 1)[0]
+        assert "Tan Wei Ming" in likely and elsewhere.full_name not in likely and student.full_name not in likely
+        response = client.post(url, {"match": "1", "student": wei_ming.pk})
+        assert response.status_code == 302
+        reset_request.refresh_from_db()
+        assert reset_request.student == wei_ming

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpdesk.matching import match_request, normalise_class_name
+from helpdesk.matching import class_key, match_request, normalise_class_name
 
 from .. import factories
 
@@ -78,3 +78,78 @@ class TestMatching:
     def test_it_normalises_class_names(self):
         assert normalise_class_name(" 4 - Courage ") == "4courage"
         assert normalise_class_name("") == ""
+
+
+class TestNamesInAnyOrder:
+    """Parents write the family name last, first, with hyphens or in capitals:
+    still one exact child, or nobody."""
+
+    @pytest.fixture
+    def wei_ming(self, p5_class):
+        return factories.make_student(p5_class, "Tan Wei Ming", username="tan_wei_ming")
+
+    @pytest.mark.parametrize(
+        "name",
+        [
+            "Tan Wei Ming",
+            "Wei Ming Tan",
+            "wei ming TAN",
+            "Ming Wei Tan",
+            "Tan Wei-Ming",
+            "Wei-Ming Tan",
+            "  TAN,  Wei   Ming. ",
+            "Tán Wéi Mìng",
+            "Ｔａｎ Ｗｅｉ Ｍｉｎｇ",
+        ],
+    )
+    def test_it_matches_the_name_words_in_any_order(self, school, wei_ming, name):
+        found = match_request(school, name, "5 Courage")
+        assert found.student == wei_ming and found.candidates == 1
+
+    @pytest.mark.parametrize(
+        "name", ["Tan Wei", "Wei Ming", "Tan", "Tan Wei Ming Jun", "Tan Wei Wei Ming", "Tan Wai Ming"]
+    )
+    def test_it_does_not_match_part_of_a_name_or_a_name_with_more(self, school, wei_ming, name):
+        found = match_request(school, name, "5 Courage")
+        assert found.student is None and found.candidates == 0
+
+    def test_it_matches_nobody_when_two_children_have_the_same_words(self, school, p5_class, wei_ming):
+        factories.make_student(p5_class, "Ming Wei Tan", username="ming_wei_tan")
+        found = match_request(school, "Wei Ming Tan", "5 Courage")
+        assert found.student is None and found.candidates == 2
+
+    def test_it_matches_all_words_of_a_long_name_not_only_the_first_four(self, school, p5_class):
+        factories.make_student(p5_class, "Siti Nur Aishah Binte Abdul Rahman", username="siti_nur_aishah_abdul")
+        assert match_request(school, "Siti Nur Aishah Abdul", "5 Courage").student is None
+        assert match_request(school, "Abdul Rahman Siti Nur Aishah", "5 Courage").student is not None
+
+    def test_it_folds_requests_for_the_same_words_in_another_order(self, school):
+        assert match_request(school, "Lim Ah Kow", "P3 Joy").key == match_request(school, "ah kow LIM", "3 joy").key
+
+
+class TestClassSpellings:
+    @pytest.fixture
+    def wei_ming(self, p5_class):
+        return factories.make_student(p5_class, "Tan Wei Ming", username="tan_wei_ming")
+
+    @pytest.mark.parametrize(
+        "class_name",
+        ["P5 Courage", "p5courage", "Pr 5 Courage", "Pri 5 Courage", "Primary 5 Courage", "Courage 5", "5C", "P5 C",
+         "p5-c", "Class 5 Courage"],
+    )  # fmt: skip
+    def test_it_matches_common_spellings_of_the_class(self, school, wei_ming, class_name):
+        assert match_request(school, "Tan Wei Ming", class_name).student == wei_ming
+
+    @pytest.mark.parametrize("class_name", ["4 Courage", "6C", "Courage", "5", "P5", "5 Courag", "5 Co", ""])
+    def test_it_does_not_match_another_or_half_a_class(self, school, wei_ming, class_name):
+        assert match_request(school, "Tan Wei Ming", class_name).student is None
+
+    def test_an_initial_two_classes_share_matches_neither(self, school, wei_ming):
+        factories.make_class(school, level=5, name="5 Charity")
+        assert match_request(school, "Tan Wei Ming", "5C").student is None
+        assert match_request(school, "Tan Wei Ming", "P5 Courage").student == wei_ming
+
+    def test_class_keys(self):
+        assert str(class_key("Pri 5 Integrity")) == "5integrity"
+        assert class_key("Integrity 5") == class_key("5-INTEGRITY") == class_key("P5 Integrity")
+        assert class_key("") == class_key("  ")

@@ -7,7 +7,7 @@ from django.test import Client
 
 from helpdesk.models import ResetRequest
 
-from .conftest import open_request, submit
+from .conftest import open_request, request_data, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -35,16 +35,20 @@ class TestStatus:
         assert code.display in client.get("/request-reset/status/").content.decode()
 
     @pytest.mark.parametrize(
-        ("state", "text"),
+        ("requester", "state", "text"),
         [
-            (ResetRequest.State.RECEIVED, "We have your request"),
-            (ResetRequest.State.IN_PROGRESS, "A teacher is working on it"),
-            (ResetRequest.State.DONE, "Done. Ask your teacher for the new password"),
-            (ResetRequest.State.DECLINED, "The teacher could not do this request"),
+            ("student", ResetRequest.State.RECEIVED, "Your form teacher or the school office will look at it soon"),
+            ("student", ResetRequest.State.IN_PROGRESS, "A teacher is working on it"),
+            ("student", ResetRequest.State.DONE, "Done. Ask your teacher for the new password"),
+            ("student", ResetRequest.State.DECLINED, "The teacher could not do this request"),
+            ("parent", ResetRequest.State.RECEIVED, "form teacher or the school office will look at it soon"),
+            ("parent", ResetRequest.State.IN_PROGRESS, "A teacher is working on it"),
+            ("parent", ResetRequest.State.DONE, "Your child gets the new password from the form teacher"),
+            ("parent", ResetRequest.State.DECLINED, "The school could not do this request"),
         ],
     )
-    def test_it_shows_each_state_and_nothing_personal(self, client, student, state, text):
-        reset_request = open_request(student, contact="9123 4567", note="secret note")
+    def test_it_shows_each_state_and_nothing_personal(self, client, student, requester, state, text):
+        reset_request = open_request(student, requester=requester, contact="9123 4567", note="secret note")
         ResetRequest.objects.filter(pk=reset_request.pk).update(state=state)
         page = _status(client, "K7MX-3QPA")
         assert text in page
@@ -116,9 +120,7 @@ class TestFoldedCode:
         folded = _status(client, second.display)
         assert "Done." not in folded and self.CLOSED in folded
 
-    def test_a_folded_code_reads_the_same_for_a_made_up_child(
-        self, client, school, student, form_teacher, ict_admin
-    ):
+    def test_a_folded_code_reads_the_same_for_a_made_up_child(self, client, school, student, form_teacher, ict_admin):
         # A real child's request, done by the teacher ...
         submit(client, school)
         real = submit(Client(), school)
@@ -140,3 +142,44 @@ class TestFoldedCode:
         assert "A teacher is working on it" in _status(client, first.display)
         # "Being handled" happens only to a real child's request: a folded code keeps saying "received".
         assert "We have your request" in _status(client, second.display)
+
+
+class TestMatchedOrNotLooksTheSame:
+    """The code goes to whoever fills in the form: a matched request (with the
+    form teacher) and an unmatched one (with the school office) must read alike."""
+
+    @pytest.mark.parametrize("requester", ["student", "parent"])
+    def test_received_reads_the_same_for_a_real_and_a_made_up_child(self, client, school, student, requester):
+        real = submit(
+            client, school, requester=requester, class_name="P5 Courage", full_name="Muhammad Raihan Muhammad Ali"
+        )
+        made_up = submit(client, school, requester=requester, full_name="Nobody At All")
+        assert real.request.student == student and made_up.request.student is None
+        real_page, made_up_page = _status(client, real.display), _status(client, made_up.display)
+        assert _status_section(real_page).replace(real.display, "") == _status_section(made_up_page).replace(
+            made_up.display, ""
+        )
+        assert "school office" in _status_section(made_up_page)
+
+
+class TestSentPage:
+    def test_it_speaks_to_a_parent(self, client, school, student):
+        response = client.post("/request-reset/", request_data(school, requester="parent"), follow=True)
+        page = response.content.decode()
+        assert "Your child gets the new password from the form teacher" in page
+        assert "They will give you a new password at school" not in page
+
+    def test_it_speaks_to_a_child(self, client, school, student):
+        response = client.post("/request-reset/", request_data(school, requester="student"), follow=True)
+        page = response.content.decode()
+        assert "They will give you a new password at school" in page
+        assert "Your child" not in page
+
+    def test_it_reads_the_same_for_a_made_up_child(self, client, school, student):
+        pages = []
+        for name in ("Muhammad Ali Bin Muhammad Raihan", "Nobody At All"):
+            response = client.post("/request-reset/", request_data(school, full_name=name), follow=True)
+            pages.append(re.sub(r'id="reference-code">[A-Z0-9-]+<', "", response.content.decode()))
+            pages[-1] = re.sub(r"code=[A-Z0-9-]+", "", pages[-1])
+            pages[-1] = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", pages[-1])
+        assert pages[0] == pages[1]

@@ -120,7 +120,8 @@ class TestOtherActions:
         give_answers(student.user, school_set=False)
         reset_request = open_request(student)
         client.force_login(form_teacher.user)
-        response = client.post(f"/teacher/child/{student.pk}/clear-answers/", {"request": reset_request.pk},
+        response = client.post(f"/teacher/child/{student.pk}/clear-answers/",
+                               {"request": reset_request.pk, "confirm": "yes"},
                                follow=True)
         assert "set up new ones at the next sign-in" in response.content.decode()
         assert not ChallengeAnswer.objects.filter(user=student.user).exists()
@@ -135,7 +136,8 @@ class TestOtherActions:
     def test_it_says_a_p2_child_needs_a_new_card(self, client, p2_student, form_teacher):
         give_answers(p2_student.user, school_set=True)
         client.force_login(form_teacher.user)
-        page = client.post(f"/teacher/child/{p2_student.pk}/clear-answers/", follow=True).content.decode()
+        url = f"/teacher/child/{p2_student.pk}/clear-answers/"
+        page = client.post(url, {"confirm": "yes"}, follow=True).content.decode()
         assert "needs a new challenge card" in page
         assert f'href="/batches/class/{p2_student.school_class_id}/"' in page  # where new cards are made
         assert not ChallengeAnswer.objects.filter(user=p2_student.user).exists()
@@ -165,7 +167,8 @@ class TestOtherActions:
         reset_request = open_request(student)
         reset_request.close(ResetRequest.State.DONE, by=co_teacher.user)
         client.force_login(form_teacher.user)
-        page = client.post(f"/teacher/child/{student.pk}/clear-answers/", {"request": reset_request.pk},
+        page = client.post(f"/teacher/child/{student.pk}/clear-answers/",
+                               {"request": reset_request.pk, "confirm": "yes"},
                            follow=True).content.decode()
         assert "Wei Goh already handled this request" in page
         assert ChallengeAnswer.objects.filter(user=student.user).count() == 3
@@ -228,3 +231,64 @@ class TestCloseRequest:
         assert "Wei Goh already handled this request" in page
         reset_request.refresh_from_db()
         assert reset_request.state == "declined" and reset_request.handled_by == co_teacher.user
+
+
+class TestClearAnswersAsksFirst:
+    def test_the_button_leads_to_a_page_that_asks_and_clears_nothing(self, client, student, form_teacher):
+        give_answers(student.user, school_set=False)
+        reset_request = open_request(student)
+        client.force_login(form_teacher.user)
+        response = client.post(f"/teacher/child/{student.pk}/clear-answers/", {"request": reset_request.pk})
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "Clear the challenge answers of Muhammad Ali Bin Muhammad Raihan?" in page
+        assert 'name="confirm" value="yes"' in page and f'name="request" value="{reset_request.pk}"' in page
+        assert f'href="/teacher/child/{student.pk}/"' in page  # "No, go back"
+        assert ChallengeAnswer.objects.filter(user=student.user).count() == 3
+        reset_request.refresh_from_db()
+        assert reset_request.state == ResetRequest.State.RECEIVED
+        assert not AuditEvent.objects.filter(action="answers.cleared").exists()
+
+    def test_it_clears_only_when_confirmed(self, client, student, form_teacher):
+        give_answers(student.user, school_set=False)
+        client.force_login(form_teacher.user)
+        for wrong in ("", "no", "YES "):
+            client.post(f"/teacher/child/{student.pk}/clear-answers/", {"confirm": wrong})
+        assert ChallengeAnswer.objects.filter(user=student.user).count() == 3
+        client.post(f"/teacher/child/{student.pk}/clear-answers/", {"confirm": "yes"})
+        assert not ChallengeAnswer.objects.filter(user=student.user).exists()
+
+
+class TestTheTeacherSeesWhatHappenedToTheRequest:
+    def test_a_temporary_password_closes_the_request_as_done(self, client, student, form_teacher):
+        reset_request = open_request(student)
+        client.force_login(form_teacher.user)
+        page = _issue(client, student, request=str(reset_request.pk)).content.decode()
+        assert "Request closed as done." in page
+
+    def test_an_unlock_leaves_it_open_and_says_so(self, client, student, form_teacher):
+        lock_signin(student.user.username)
+        reset_request = open_request(student)
+        client.force_login(form_teacher.user)
+        page = client.post(
+            f"/teacher/child/{student.pk}/unlock-signin/", {"request": reset_request.pk}, follow=True
+        ).content.decode()
+        assert "Sign-in unlocked" in page and "The request stays open, marked as yours" in page
+
+    @pytest.mark.parametrize(
+        ("state", "reason", "text"),
+        [("done", "", "Request closed as done."), ("declined", "Come to the office.", "Request closed as declined.")],
+    )
+    def test_closing_says_how(self, client, student, form_teacher, state, reason, text):
+        reset_request = open_request(student)
+        client.force_login(form_teacher.user)
+        page = client.post(
+            f"/teacher/request/{reset_request.pk}/close/", {"state": state, "reason": reason}, follow=True
+        ).content.decode()
+        assert text in page
+
+    def test_an_action_without_a_request_says_nothing_about_one(self, client, student, form_teacher):
+        lock_signin(student.user.username)
+        client.force_login(form_teacher.user)
+        page = client.post(f"/teacher/child/{student.pk}/unlock-signin/", follow=True).content.decode()
+        assert "Sign-in unlocked" in page and "request stays open" not in page
