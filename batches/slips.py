@@ -36,6 +36,7 @@ class Slip:
     login_id: str
     password: str
     url: str
+    ref: str = ""
 
 
 @dataclass
@@ -50,7 +51,7 @@ class PreparedSlips:
 
 def prepare(students: list[Student], hash_many: Any) -> PreparedSlips:
     """Make and hash new temporary passwords (no database writes)."""
-    from sspr.cards import login_url
+    from sspr.cards import login_url, printed_ref
 
     passwords = [generate_temporary_password() for _student in students]
     hashes = hash_many(passwords)
@@ -62,6 +63,7 @@ def prepare(students: list[Student], hash_many: Any) -> PreparedSlips:
             login_id=s.user.login_id,
             password=p,
             url=login_url(s.user.login_id),
+            ref=printed_ref(s),
         )
         for s, p in zip(students, passwords, strict=True)
     ]
