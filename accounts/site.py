@@ -9,6 +9,8 @@ suits a laptop: ``is_default_in_production()`` feeds the deploy check
 from __future__ import annotations
 
 from django.conf import settings
+from django.core import checks
+from django.utils.translation import gettext
 
 DEFAULT_SITE_ROOT = "http://127.0.0.1:8000"
 
@@ -20,3 +22,20 @@ def site_url(path: str = "") -> str:
 
 def is_default_in_production() -> bool:
     return not settings.DEBUG and settings.SITE_ROOT.rstrip("/") == DEFAULT_SITE_ROOT
+
+
+def site_root_warnings() -> list[str]:
+    """What to tell the admin about the address (the admin's banner and the check)."""
+    if not is_default_in_production():
+        return []
+    return [
+        gettext(
+            "The portal's address is still %(address)s. Cards, slips, QR codes and e-mails would send "
+            "children there. Set SITE_ROOT to the real address (docs/operations.md)."
+        ) % {"address": DEFAULT_SITE_ROOT}
+    ]
+
+
+def check_site_root(app_configs: object = None, **kwargs: object) -> list[checks.CheckMessage]:
+    """``manage.py check --deploy``: accounts.W101 while SITE_ROOT is the laptop default."""
+    return [checks.Warning(message, id="accounts.W101") for message in site_root_warnings()]

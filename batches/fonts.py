@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from django.core import checks
 from django.utils.translation import gettext
 
 DEBIAN_DIR = Path("/usr/share/fonts")
@@ -121,3 +122,17 @@ def faces() -> dict[str, tuple[FontFile, FontFile]]:
     if names:
         raise FontsMissing(missing_message(names))
     return {script: (find(script), find(script, True)) for script in FACES}  # type: ignore[misc]
+
+
+def check_fonts(app_configs: object = None, **kwargs: object) -> list[checks.CheckMessage]:
+    """``manage.py check``: batches.W001 when a font is missing (cards would fail to print)."""
+    names = missing()
+    if not names:
+        return []
+    return [checks.Warning(missing_message(names), hint="scripts/install-fonts", id="batches.W001")]
+
+
+def font_warnings() -> list[str]:
+    """For the admin's banner."""
+    names = missing()
+    return [missing_message(names)] if names else []
