@@ -75,3 +75,16 @@ class TestCardSheet:
         out = io.BytesIO()
         assert pdf.render_cards(out, []) == 0
         assert out.getvalue().startswith(b"%PDF")
+
+
+def test_slip_steps_wrap_instead_of_being_cut():
+    """Tamil's steps are two or three lines each: none ends in "…"."""
+    slip = {k: CARD[k] for k in ("school", "school_class", "name", "login_id", "url")}
+    slip["password"] = "bamo-tize-47"
+    for language in ("en", "ms", "ta"):
+        out = io.BytesIO()
+        with translation.override(language):
+            pdf.render_slips(out, [slip])
+        steps = _text(out.getvalue()).split("bamo-tize-47", 1)[1]
+        assert "1." in steps and "3." in steps
+        assert "…" not in steps, language
