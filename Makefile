@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE := mims_portal.settings
 
-.PHONY: run test test-postgres bench lint setup browser messages clean
+.PHONY: run test test-postgres bench lint setup fonts browser messages clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || exit 1
@@ -15,7 +15,11 @@ $(VENV)/.installed: $(BIN)/python requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $@
 
-setup: $(VENV)/.installed
+# Cards and slips embed Debian's Noto fonts (batches/fonts.py); `make run` prints them too.
+setup: $(VENV)/.installed fonts
+
+fonts:
+	scripts/install-fonts
 
 browser:
 	scripts/install-chromium

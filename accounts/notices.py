@@ -24,6 +24,8 @@ from django.db import models
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from accounts.site import site_url
+
 from .models import UndeliveredNotice, User
 
 logger = logging.getLogger(__name__)
@@ -58,7 +60,7 @@ def deliver(
     params: dict[str, str],
 ) -> int:
     """Send one notice to each recipient (run by the worker); returns how many were sent."""
-    ctx: dict[str, Any] = {"site_root": settings.SITE_ROOT, **params}
+    ctx: dict[str, Any] = {"site_root": site_url(), **params}
     for name, (label, pk) in ref_ids.items():
         ctx[name] = apps.get_model(label)._default_manager.filter(pk=pk).first()
         if ctx[name] is None:  # removed meanwhile: nothing left to tell

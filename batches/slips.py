@@ -36,6 +36,7 @@ class Slip:
     login_id: str
     password: str
     url: str
+    ref: str = ""
 
 
 @dataclass
@@ -48,24 +49,38 @@ class PreparedSlips:
         return [asdict(slip) for slip in self.slips]
 
 
+def slip_for(student: Student, password: str) -> Slip:
+    """What one child's slip prints (the batches and the admin's page use it)."""
+    from sspr.cards import login_url, printed_ref
+
+    return Slip(
+        school=student.school.name,
+        school_class=student.school_class.name if student.school_class else "",
+        name=student.full_name,
+        login_id=student.user.login_id,
+        password=password,
+        url=login_url(student.user.login_id),
+        ref=printed_ref(student),
+    )
+
+
 def prepare(students: list[Student], hash_many: Any) -> PreparedSlips:
     """Make and hash new temporary passwords (no database writes)."""
-    from sspr.cards import login_url
-
     passwords = [generate_temporary_password() for _student in students]
     hashes = hash_many(passwords)
-    slips = [
-        Slip(
-            school=s.school.name,
-            school_class=s.school_class.name if s.school_class else "",
-            name=s.full_name,
-            login_id=s.user.login_id,
-            password=p,
-            url=login_url(s.user.login_id),
-        )
-        for s, p in zip(students, passwords, strict=True)
-    ]
+    slips = [slip_for(s, p) for s, p in zip(students, passwords, strict=True)]
     return PreparedSlips(slips=slips, users=[s.user for s in students], hashes=hashes)
+
+
+def slips_pdf(issued: list[tuple[Student, str]]) -> bytes:
+    """A sheet of slips for passwords just issued (the admin's temporary-password page)."""
+    import io
+
+    from . import pdf
+
+    out = io.BytesIO()
+    pdf.render_slips(out, [asdict(slip_for(student, password)) for student, password in issued])
+    return out.getvalue()
 
 
 def store(prepared: PreparedSlips, *, actor: User, batch_id: int, channel: str) -> None:

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
@@ -28,6 +27,7 @@ from accounts import audit, notices
 from accounts.lockouts import unlock_signin as _unlock_signin
 from accounts.models import AuditEvent, School, Student, Teacher, User
 from accounts.passwords import issue_temporary_password
+from accounts.site import site_url
 from sspr.answers import clear_answers as _clear_answers
 from sspr.locks import unlock_reset as _unlock_reset
 
@@ -117,12 +117,12 @@ def notify_new_request(reset_request: ResetRequest) -> None:
     student = reset_request.student
     if student is not None and student.school_class_id:
         teachers = student.form_teachers()
-        link = settings.SITE_ROOT + reverse("teacher:home")
+        link = site_url(reverse("teacher:home"))
     else:
         teachers = Teacher.objects.filter(school_id=reset_request.school_id, user__is_staff=True).select_related(
             "user"
         )
-        link = settings.SITE_ROOT + reverse("admin:helpdesk_resetrequest_match", args=[reset_request.pk])
+        link = site_url(reverse("admin:helpdesk_resetrequest_match", args=[reset_request.pk]))
     # Each teacher reads it in their own language, whatever the requester chose.
     notices.notify(
         "reset-request", [t.user for t in teachers if t.user.is_active], school_id=reset_request.school_id,

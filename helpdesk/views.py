@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts import scope
 from accounts.models import SchoolClass, Student
 from accounts.scope import class_or_404, refuse, scope_of, student_or_404, teacher_required
+from accounts.site import site_url
 from sspr.cards import CARD_LEVELS
 
 from . import flows, roster
@@ -232,7 +233,7 @@ def teacher_temporary_password(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, refusal.message)
         return redirect("teacher:child", pk=student.pk)
     _say_what_happened_to_the_request(request, _request_id(request))
-    ctx = {"student": student, "password": password, "signin_url": request.build_absolute_uri(reverse("login"))}
+    ctx = {"student": student, "password": password, "signin_url": site_url(reverse("login"))}
     return render(request, "helpdesk/teacher_password.html", ctx)
 
 

@@ -24,13 +24,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import audit, notices
 from accounts.models import Student, User
+from accounts.site import site_url
 
 from .answers import ANSWERS_ASKED, CARD_LEVELS, normalise_answer
 from .models import ANSWERS_NEEDED, ChallengeAnswer, ChallengeQuestion
@@ -68,7 +68,14 @@ def login_url(login_id: str) -> str:
     """The address in the QR code: the sign-in page with the login ID filled in."""
     from urllib.parse import urlencode
 
-    return f"{settings.SITE_ROOT}/login/?{urlencode({'id': login_id})}"
+    return site_url(f"/login/?{urlencode({'id': login_id})}")
+
+
+def printed_ref(student: Student) -> str:
+    """The last four characters of the school's reference, for the teacher to
+    tell two children of the same name apart on cards and slips. Only the end
+    is printed: a card goes home and may be lost (docs/privacy.md)."""
+    return student.student_ref[-4:]
 
 
 @dataclass
@@ -80,6 +87,7 @@ class Card:
     questions: list[str]
     answers: list[str]
     url: str
+    ref: str = ""  # the end of the student reference: tells same-name children apart
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Card:
@@ -132,6 +140,7 @@ def prepare(students: list[Student], hash_many: Any) -> PreparedCards:
                 questions=[gettext(q.text) for q in qs],
                 answers=words,
                 url=login_url(student.user.login_id),
+                ref=printed_ref(student),
             )
         )
         rows += [

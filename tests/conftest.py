@@ -17,6 +17,9 @@ def _fast_and_clean(settings):
     # Tasks (notices, batches) run at once, so a test sees their e-mails in
     # mail.outbox; tests of the real queue ask for the database backend.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    # A real address, as in production (DEBUG is off in tests): the default
+    # would put the admin's "set SITE_ROOT" warning on every admin page.
+    settings.SITE_ROOT = "https://mims.example.edu.sg"
     cache.clear()
     yield
     cache.clear()

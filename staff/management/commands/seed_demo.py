@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts import importing
 from accounts.demo_names import DEMO_SCHOOLS, ICT_ADMIN_NAMES, TEACHER_NAMES
 from accounts.models import School, SchoolClass, Student, Teacher, User
+from accounts.site import site_url
 from accounts.validators import NotCurrentPasswordValidator
 from second_factor import demo
 from sspr.answers import clear_answers
@@ -80,13 +81,13 @@ class Command(BaseCommand):
                 f"{Teacher.objects.filter(school__in=schools).count()} teachers, {questions} new challenge questions."
             )
         )
-        out.write(f"\nSign in at {settings.SITE_ROOT}/ — every demo account has the password: {DEMO_PASSWORD}\n")
+        out.write(f"\nSign in at {site_url("/")} — every demo account has the password: {DEMO_PASSWORD}\n")
         rows = [
             ("P5 student (sets up challenge questions first)", p5_student.login_id, p5_student.school_class.name),
             ("P2 student", p2_student.login_id, p2_student.school_class.name),
             ("Form teacher", staff["teacher"].username, "5 Integrity and the portal's teacher pages"),
-            ("School ICT admin", staff["ict"].username, f"{settings.SITE_ROOT}/admin/ for {schools[0].name}"),
-            ("MOE IT (superuser)", staff["moe"].username, f"{settings.SITE_ROOT}/admin/ for every school"),
+            ("School ICT admin", staff["ict"].username, f"{site_url("/admin/")} for {schools[0].name}"),
+            ("MOE IT (superuser)", staff["moe"].username, f"{site_url("/admin/")} for every school"),
         ]
         width = max(len(r[0]) for r in rows)
         for role, login, where in rows:
