@@ -82,7 +82,7 @@ class TestImportUpload:
         message, next_step = get_messages(r.wsgi_request)
         assert "4 new students" in str(message)
         # The next step: each class's slips and cards, linked.
-        classes = SchoolClass.objects.filter(school=school, student__isnull=False).distinct()
+        classes = SchoolClass.objects.filter(school=school, students__isnull=False).distinct()
         assert classes and all(f'href="/batches/class/{c.pk}/"' in str(next_step) for c in classes)
         event = AuditEvent.objects.get(action="students.import")
         assert event.actor == moe_it and event.details["source"] == "admin" and event.details["created"] == 4
