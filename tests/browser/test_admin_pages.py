@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from accounts.models import User
+from accounts.models import Student, User
 from helpdesk import flows
 from helpdesk.models import ResetRequest
 from sspr.answers import set_answers
@@ -160,3 +160,15 @@ class TestAdminLeadsSomewhere:
         for path in ("/admin/accounts/student/", "/admin/accounts/schoolclass/", "/admin/accounts/teacher/"):
             journey.goto(path)
             assert _label_violations(journey) == [], path
+
+        # Change forms, at 1280 px: WCAG axe at every step.
+        child = Student.objects.filter(school=school).first()
+        for path, label in [
+            (f"/admin/accounts/student/{child.pk}/change/", "a child's change form"),
+            (f"/admin/accounts/schoolclass/{child.school_class_id}/change/", "a class's change form"),
+            (f"/admin/accounts/teacher/{school_admin.pk}/change/", "a teacher's change form"),
+            (f"/admin/helpdesk/resetrequest/{ResetRequest.objects.first().pk}/change/", "a request's page"),
+        ]:
+            response = page.goto(journey.url(path))
+            assert response.status == 200, f"{path}: {response.status}"
+            journey.step(label, layout=False)

@@ -54,7 +54,9 @@ class TestResetRequestJourney:
         tpage = teacher.page
         expect(tpage).to_have_url(teacher.url("/teacher/"))
         teacher.step("queue")
-        tpage.get_by_role("link", name="Muhammad Ali Bin Muhammad Raihan").click()
+        tpage.get_by_role("region", name="Open requests, oldest first").get_by_role(
+            "link", name="Muhammad Ali Bin Muhammad Raihan"
+        ).click()
         teacher.step("child page")
         tpage.get_by_role("button", name="Unlock sign-in").click()
         expect(tpage.get_by_role("status")).to_contain_text("Sign-in unlocked")

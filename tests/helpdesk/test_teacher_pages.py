@@ -263,3 +263,23 @@ class TestLockedChildrenOnTheHomePage:
     def test_a_lock_that_ended_is_not_listed(self, client, student, form_teacher):
         lock_reset_for(student.user.username, minutes=-1)
         assert "No child is locked out." in self._home(client, form_teacher.user)
+
+
+class TestNamesAndLoginIdsOnNarrowScreens:
+    def test_the_header_shows_the_teachers_name_not_the_username(self, client, form_teacher):
+        client.force_login(form_teacher.user)
+        page = client.get("/teacher/").content.decode()
+        assert '<span class="who">Mei Ling Tan</span>' in page
+
+    def test_a_teacher_without_a_name_sees_the_username(self, client, form_teacher):
+        form_teacher.user.first_name = form_teacher.user.last_name = ""
+        form_teacher.user.save()
+        client.force_login(form_teacher.user)
+        page = client.get("/teacher/").content.decode()
+        assert f'<span class="who">{form_teacher.user.username}</span>' in page.replace("<wbr>", "")
+
+    def test_login_ids_break_only_after_underscores_at_signs_and_dots(self):
+        from accounts.templatetags.login_ids import breakable
+
+        assert breakable("tan_wei@students.edu.sg") == "tan_<wbr>wei@<wbr>students.<wbr>edu.<wbr>sg"
+        assert breakable("<b>x_y</b>") == "&lt;b&gt;x_<wbr>y&lt;/b&gt;"  # escaped first
