@@ -92,6 +92,37 @@ def test_every_question_reads_in_full_on_a_phone(make_journey, p5_child, code):
     assert p5_child.user.challenge_answers.status() == "own"
 
 
+def test_the_back_link_returns_to_the_question_before_with_its_pick_kept(make_journey, p5_child):
+    j = make_journey(viewport=PHONE)
+    page = j.page
+    sign_in(j, "nur_aisyah_ahmad", factories.PASSWORD, check=False)
+    expect(page).to_have_url(j.url("/sspr/setup/"))  # the forced set-up
+    field(page, "Your password").fill(factories.PASSWORD)
+    picked = page.get_by_role("group", name="Pick question 1").get_by_role("radio").nth(2)
+    picked.check()
+    field(page, "Your answer").fill(ANSWERS[0])
+    page.get_by_role("button", name="Next").click()
+    expect(page.locator(".caption")).to_have_text("Question 2 of 3")
+    j.step("set-up question 2 with a back link")
+    page.get_by_role("link", name="Back").click()
+    expect(page.locator(".caption")).to_have_text("Question 1 of 3")
+    expect(page.get_by_role("group", name="Pick question 1").get_by_role("radio").nth(2)).to_be_checked()
+    expect(field(page, "Your answer")).to_have_value("")  # an answer is never shown back
+    expect(page.locator("#id_current_password")).to_have_count(0)  # the password was checked in this set-up
+    j.step("back at question 1")
+    page.get_by_role("group", name="Pick question 1").get_by_role("radio").nth(3).check()
+    field(page, "Your answer").fill(ANSWERS[0])
+    page.get_by_role("button", name="Next").click()
+    for n, answer in ((2, ANSWERS[1]), (3, ANSWERS[2])):
+        page.get_by_role("group", name=f"Pick question {n}").get_by_role("radio").first.check()
+        field(page, "Your answer").fill(answer)
+        page.get_by_role("button", name="Next" if n < 3 else "Save my questions").click()
+    expect(page).to_have_url(j.url("/account/"))
+    own = list(ChallengeQuestion.objects.filter(is_active=True, for_cards=False))
+    saved = set(p5_child.user.challenge_answers.values_list("question_id", flat=True))
+    assert saved == {own[3].pk, own[0].pk, own[1].pk}
+
+
 @pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
 def test_errors_are_listed_at_the_top_and_the_focus_goes_there(make_journey, p5_child, viewport):
     j = make_journey(viewport=viewport)
