@@ -149,3 +149,15 @@ class TestStaleSteps:
     def test_a_made_up_step_number_is_the_first_step(self, client, child, bad):
         r = client.get(f"/sspr/setup/?step={bad}")
         assert r.status_code == 200 and b"Question 1 of 3" in r.content
+
+
+@pytest.mark.django_db
+def test_a_wrong_password_on_the_first_step_leaves_no_answer_in_the_sign_in_lock_records(client, child, qids):
+    from axes.models import AccessAttempt
+
+    r = step(client, 1, qids[0], "Sparkle Pony", current_password="not-it-at-all")
+    assert b"That is not your password" in r.content
+    # The set-up's answer box is "answer" (one per page), masked like the reset's "answer_1".
+    kept = list(AccessAttempt.objects.values_list("post_data", flat=True))
+    assert kept  # the failure was recorded, with the form's data masked
+    assert not any("sparkle" in data.casefold() for data in kept)
