@@ -393,7 +393,7 @@ AXES_DISABLE_ACCESS_LOG = True
 # values (a child may type the password into the login ID box).
 AXES_SENSITIVE_PARAMETERS = [
     "username", "password", "login_id", "old_password", "current_password", "new_password1", "new_password2",
-    "answer_1", "answer_2", "answer_3", "next", "id", "csrfmiddlewaretoken",
+    "answer", "answer_1", "answer_2", "answer_3", "next", "id", "csrfmiddlewaretoken",
 ]
 
 # Per-address limits (django-ratelimit); see docs/security.md for the reasoning.

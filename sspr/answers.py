@@ -31,12 +31,22 @@ def normalise_answer(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())
 
 
+def hash_answer(text: str) -> str:
+    """The stored form of an answer: normalised, then hashed like a password."""
+    return make_password(normalise_answer(text))
+
+
 def set_answers(user: User, pairs: Iterable[tuple[ChallengeQuestion, str]], *, school_set: bool) -> None:
     """Replace the user's answers with these (question, plain answer) pairs."""
-    rows = [
-        ChallengeAnswer(user=user, question=q, answer_hash=make_password(normalise_answer(a)), school_set=school_set)
-        for q, a in pairs
-    ]
+    set_hashed_answers(user, [(q, hash_answer(a)) for q, a in pairs], school_set=school_set)
+
+
+def set_hashed_answers(user: User, pairs: Iterable[tuple[ChallengeQuestion, str]], *, school_set: bool) -> None:
+    """Replace the user's answers with these (question, ``hash_answer`` hash) pairs, all at once.
+
+    The step-by-step set-up keeps only hashes between its steps and saves them here.
+    """
+    rows = [ChallengeAnswer(user=user, question=q, answer_hash=h, school_set=school_set) for q, h in pairs]
     with transaction.atomic():
         # Lock the user first: two set-ups submitted at once take turns
         # instead of colliding on the one-answer-per-question rule.
@@ -44,6 +54,11 @@ def set_answers(user: User, pairs: Iterable[tuple[ChallengeQuestion, str]], *, s
         ChallengeAnswer.objects.filter(user=user).delete()
         ChallengeAnswer.objects.bulk_create(rows)
     _forget_status(user)
+
+
+def is_same_answer(typed: str, answer_hash: str) -> bool:
+    """Does ``typed`` match this ``hash_answer`` hash (constant time)?"""
+    return check_password(normalise_answer(typed), answer_hash)
 
 
 def clear_answers(user: User) -> int:

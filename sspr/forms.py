@@ -13,8 +13,8 @@ from accounts.models import User
 from accounts.plain_errors import PlainErrorsMixin
 from accounts.usernames import normalise_login_id
 
-from .answers import ANSWER_MAX, ANSWER_MIN, normalise_answer
-from .models import ANSWERS_NEEDED, ChallengeQuestion
+from .answers import ANSWER_MAX, ANSWER_MIN, hash_answer, is_same_answer, normalise_answer
+from .models import ChallengeQuestion
 
 
 class StartForm(PlainErrorsMixin, forms.Form):
@@ -65,11 +65,13 @@ class AnswersForm(PlainErrorsMixin, forms.Form):
         return [self.cleaned_data[name] for name in self.fields]
 
 
-class SetupForm(PlainErrorsMixin, forms.Form):
-    """Three different questions and three answers of the child's own.
+class SetupStepForm(PlainErrorsMixin, forms.Form):
+    """One step of the set-up: one question and the child's own answer to it.
 
-    Each question is a list of radio buttons (not a drop-down): every question
+    The question is a list of radio buttons (not a drop-down): every question
     reads in full on a phone, in every language, so a child sees what they picked.
+    The questions picked in earlier steps are left out; an earlier answer is known
+    here only by its hash (``earlier``: (question id, hash) pairs).
     """
 
     required_messages = {"current_password": gettext_lazy("Type your password.")}
@@ -82,29 +84,37 @@ class SetupForm(PlainErrorsMixin, forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, user: User, *args, ask_password: bool, request: HttpRequest, **kwargs) -> None:
+    def __init__(
+        self, user: User, *args, number: int, earlier: list[tuple[int, str]], ask_password: bool,
+        request: HttpRequest, **kwargs,
+    ) -> None:  # fmt: skip
         self.user = user
         self.request = request
+        self.earlier = earlier
         super().__init__(*args, **kwargs)
         if not ask_password:
             del self.fields["current_password"]
-        choices = [(q.pk, _(q.text)) for q in ChallengeQuestion.objects.filter(is_active=True, for_cards=False)]
-        for i in range(1, ANSWERS_NEEDED + 1):
-            self.fields[f"question_{i}"] = forms.TypedChoiceField(
-                label=_("Question %(number)d") % {"number": i},
-                choices=choices,
-                coerce=int,
-                widget=forms.RadioSelect,
-                error_messages={"required": _("Pick question %(number)d.") % {"number": i}},
-            )
-            self.fields[f"answer_{i}"] = forms.CharField(
-                label=_("Your answer %(number)d") % {"number": i},
-                max_length=200,
-                strip=False,
-                error_messages={"required": _("Type your answer %(number)d.") % {"number": i}},
-                help_text=_("3 to 40 letters. Pick something you will remember for years."),
-                widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
-            )
+        taken = {qid for qid, _hash in earlier}
+        questions = ChallengeQuestion.objects.filter(is_active=True, for_cards=False).exclude(pk__in=taken)
+        self.fields["question"] = forms.TypedChoiceField(
+            label=_("Pick question %(number)d") % {"number": number},
+            choices=[(q.pk, _(q.text)) for q in questions],
+            coerce=int,
+            widget=forms.RadioSelect,
+            error_messages={
+                "required": _("Pick a question."),
+                # Also a question picked in an earlier step (from an old page).
+                "invalid_choice": _("Pick one of the questions in the list."),
+            },
+        )
+        self.fields["answer"] = forms.CharField(
+            label=_("Your answer"),
+            max_length=200,
+            strip=False,
+            error_messages={"required": _("Type your answer.")},
+            help_text=_("3 to 40 letters. Pick something you will remember for years."),
+            widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
+        )
 
     def clean_current_password(self) -> str:
         password = self.cleaned_data["current_password"]
@@ -113,45 +123,27 @@ class SetupForm(PlainErrorsMixin, forms.Form):
             raise forms.ValidationError(_("That is not your password. Try again."), code="password_incorrect")
         return password
 
-    def _clean_answer(self, i: int) -> None:
-        name = f"answer_{i}"
-        if name not in self.cleaned_data:
-            return
-        answer = normalise_answer(self.cleaned_data[name])
-        self.cleaned_data[name] = answer
+    def clean_answer(self) -> str:
+        answer = normalise_answer(self.cleaned_data["answer"])
         if not ANSWER_MIN <= len(answer) <= ANSWER_MAX:
-            self.add_error(name, _("Your answer needs 3 to 40 letters."))
-            return
+            raise forms.ValidationError(_("Your answer needs 3 to 40 letters."), code="length")
         id_words = set(re.split(r"[_\-]+", self.user.username))
         if set(re.split(r"[\s\-_]+", answer)) & id_words or answer.replace(" ", "_") == self.user.username:
-            self.add_error(name, _("Do not use your name in an answer. Pick something else."))
-            return
-        question_id = self.cleaned_data.get(f"question_{i}")
-        question = self._questions.get(question_id)
-        if question is not None:
-            question_text = normalise_answer(_(question.text)).rstrip("?")
-            if answer in (question_text, normalise_answer(question.text).rstrip("?")) or question_text in answer:
-                self.add_error(name, _("Do not copy the question. Write your answer."))
+            raise forms.ValidationError(_("Do not use your name in an answer. Pick something else."), code="name")
+        # Only hashes of the earlier answers are kept: check against each (a few hashes, once per step).
+        if any(is_same_answer(answer, earlier_hash) for _qid, earlier_hash in self.earlier):
+            raise forms.ValidationError(_("Give three different answers."), code="same_answer")
+        return answer
 
     def clean(self) -> dict:
-        ids = [self.cleaned_data.get(f"question_{i}") for i in range(1, ANSWERS_NEEDED + 1)]
-        self._questions = ChallengeQuestion.objects.in_bulk([i for i in ids if i])
-        for i in range(1, ANSWERS_NEEDED + 1):
-            self._clean_answer(i)
-        # A repeat is said under the list (or box) that repeats an earlier one.
-        if all(ids) and len(set(ids)) < len(ids):
-            again = next(i for i in range(1, ANSWERS_NEEDED) if ids[i] in ids[:i]) + 1
-            self.add_error(f"question_{again}", forms.ValidationError(
-                _("Pick three different questions."), code="same_question"))  # fmt: skip
-        answers = [self.cleaned_data.get(f"answer_{i}") for i in range(1, ANSWERS_NEEDED + 1)]
-        if all(answers) and not self.errors and len(set(answers)) < len(answers):
-            again = next(i for i in range(1, ANSWERS_NEEDED) if answers[i] in answers[:i]) + 1
-            self.add_error(f"answer_{again}", forms.ValidationError(
-                _("Give three different answers."), code="same_answer"))  # fmt: skip
+        question = ChallengeQuestion.objects.filter(pk=self.cleaned_data.get("question")).first()
+        answer = self.cleaned_data.get("answer")
+        if question is not None and answer:
+            question_text = normalise_answer(_(question.text)).rstrip("?")
+            if answer in (question_text, normalise_answer(question.text).rstrip("?")) or question_text in answer:
+                self.add_error("answer", _("Do not copy the question. Write your answer."))
         return self.cleaned_data
 
-    def pairs(self) -> list[tuple[ChallengeQuestion, str]]:
-        return [
-            (self._questions[self.cleaned_data[f"question_{i}"]], self.cleaned_data[f"answer_{i}"])
-            for i in range(1, ANSWERS_NEEDED + 1)
-        ]
+    def step(self) -> tuple[int, str]:
+        """This step as it is kept until the last one: the question id and the answer's hash."""
+        return self.cleaned_data["question"], hash_answer(self.cleaned_data["answer"])

@@ -19,7 +19,7 @@ from django_tasks_db.models import DBTaskResult
 from accounts.models import UndeliveredNotice
 from sspr.models import ChallengeQuestion
 from tests import factories
-from tests.sspr.helpers import give_answers
+from tests.sspr.helpers import give_answers, post_setup
 
 CHANGELIST = "admin:accounts_student_changelist"
 
@@ -62,7 +62,7 @@ class TestTheChildIsTold:
     def test_answers_set_by_the_child(self, client, student):
         sign_in(client, student.user.username)
         questions = list(ChallengeQuestion.objects.filter(is_active=True, for_cards=False)[:3])
-        client.post("/sspr/setup/", {
+        post_setup(client, {
             "current_password": factories.PASSWORD,
             "question_1": questions[0].pk, "answer_1": "blue bunny", "question_2": questions[1].pk,
             "answer_2": "ah ma", "question_3": questions[2].pk, "answer_3": "fried rice",

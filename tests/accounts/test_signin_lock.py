@@ -16,7 +16,7 @@ from accounts import lockouts
 from accounts.models import AuditEvent
 from helpdesk import roster
 from tests import factories
-from tests.sspr.helpers import give_answers
+from tests.sspr.helpers import give_answers, post_setup
 
 SCHOOL_IP, HOME_IP = "203.0.113.7", "198.51.100.20"
 
@@ -124,7 +124,7 @@ class TestPasswordRecheck:
         give_answers(student.user)  # answers of the child's own: changing them asks for the password
         client.force_login(student.user)
         for i in range(5):
-            r = client.post("/sspr/setup/", {"current_password": f"guess{i}x", "question_1": 1, "answer_1": "red kite",
+            r = post_setup(client, {"current_password": f"guess{i}x", "question_1": 1, "answer_1": "red kite",
                                              "question_2": 2, "answer_2": "mak tok", "question_3": 3,
                                              "answer_3": "kaya toast"})
         assert r.status_code == 429

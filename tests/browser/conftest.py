@@ -22,7 +22,7 @@ import pytest
 from axe_playwright_python.base import AxeResults
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 
 from tests import factories
 
@@ -389,3 +389,18 @@ def answer_questions(page: Page, answers: dict[str, str]) -> None:
         box = boxes.nth(i)
         label = page.locator(f"label[for='{box.get_attribute('id')}']").inner_text().strip().rstrip(":")
         box.fill(answers[label])
+
+
+def set_up_questions(j: Journey, answers: list[str], *, password: str = "", label: str = "set-up") -> None:
+    """The set-up, one question per page: the password on the first step, then on
+    each step the second question left in the list and its answer."""
+    page = j.page
+    for n, answer in enumerate(answers, 1):
+        expect(page.locator(".caption")).to_have_text(f"Question {n} of {len(answers)}")
+        if n == 1 and password:
+            field(page, "Your password").fill(password)
+        page.get_by_role("group", name=f"Pick question {n}").get_by_role("radio").nth(1).check()
+        field(page, "Your answer").fill(answer)
+        j.step(f"{label}: question {n} of {len(answers)} answered")
+        page.get_by_role("button", name="Next" if n < len(answers) else "Save my questions").click()
+        page.wait_for_load_state("load")

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from accounts.passwords import issue_temporary_password
 from tests import factories
 
-from .conftest import PHONE, Journey, field, sign_in
+from .conftest import PHONE, Journey, field, set_up_questions, sign_in
 
 NEW_PASSWORD = "kitekite88"
 ANSWERS = ["blue bunny", "ah ma", "fried rice"]
@@ -50,12 +50,8 @@ class TestFirstSignInJourney:
         expect(page).to_have_url(j.url("/sspr/setup/"))
         expect(page.get_by_role("status")).to_contain_text("Your new password is saved.")
         j.step("set up challenge questions", docs="setup-questions-phone")
-        field(page, "Your password").fill(NEW_PASSWORD)  # the one just chosen: a borrowed session can't do this
-        for i, answer in enumerate(ANSWERS, 1):
-            page.get_by_role("group", name=f"Question {i}").get_by_role("radio").nth(i).check()
-            field(page, f"Your answer {i}").fill(answer)
-        j.step("questions answered")
-        page.get_by_role("button", name="Save my questions").click()
+        # One question per page; the password (the one just chosen: a borrowed session can't do this) on the first.
+        set_up_questions(j, ANSWERS, password=NEW_PASSWORD)
 
         # 3. The account page: the login ID, and the questions picked.
         expect(page).to_have_url(j.url("/account/"))

@@ -62,29 +62,65 @@ def test_every_question_reads_in_full_on_a_phone(make_journey, p5_child, code):
     sign_in_any_language(j, "nur_aisyah_ahmad", factories.PASSWORD)
     expect(page).to_have_url(j.url("/sspr/setup/"))  # a P5 child without answers sets them up first
     expect(page.locator("html")).to_have_attribute("lang", code)
-    lists = page.locator("main fieldset.choices")
-    expect(lists).to_have_count(3)
     own = ChallengeQuestion.objects.filter(is_active=True, for_cards=False).count()
-    expect(lists.nth(0).get_by_role("radio")).to_have_count(own)
-    assert page.evaluate(CUT_OFF_JS) == []
-    j.step(f"set-up questions {code}", docs=SETUP_DOCS[code])
-
-    # The keyboard: Tab into a list, arrows move the choice, each list keeps its own.
-    for n in range(3):
-        radios = lists.nth(n).get_by_role("radio")
+    heights = []
+    # One question per page; each step lists the questions not picked yet.
+    for n, answer in enumerate(ANSWERS):
+        lists = page.locator("main fieldset.choices")
+        expect(lists).to_have_count(1)
+        radios = lists.get_by_role("radio")
+        expect(radios).to_have_count(own - n)
+        assert page.evaluate(CUT_OFF_JS) == []
+        heights.append(page.evaluate("document.documentElement.scrollHeight"))
+        if n == 0:
+            j.step(f"set-up questions {code}", docs=SETUP_DOCS[code])
+            page.locator("#id_current_password").fill(factories.PASSWORD)
+        # The keyboard: Tab into the list, arrows move the choice.
         radios.first.focus()
         page.keyboard.press("ArrowDown")
-        for _ in range(n):
-            page.keyboard.press("ArrowDown")
-        expect(radios.nth(n + 1)).to_be_checked()
-        expect(radios.nth(n + 1)).to_be_focused()
-    page.locator("#id_current_password").fill(factories.PASSWORD)
-    for i, answer in enumerate(ANSWERS, 1):
-        page.locator(f"#id_answer_{i}").fill(answer)
-    page.locator("main button[type=submit]").click()
+        expect(radios.nth(1)).to_be_checked()
+        expect(radios.nth(1)).to_be_focused()
+        page.locator("#id_answer").fill(answer)
+        if n:
+            j.step(f"set-up question {n + 1} {code}")
+        page.locator("main button[type=submit]").click()
+        page.wait_for_load_state("load")
+    # A page per question stays short at 360 px (three lists on one page were ~4,800 px).
+    assert max(heights) < 3200, heights
     expect(page).to_have_url(j.url("/account/"))
     p5_child.user.refresh_from_db()
     assert p5_child.user.challenge_answers.status() == "own"
+
+
+def test_the_back_link_returns_to_the_question_before_with_its_pick_kept(make_journey, p5_child):
+    j = make_journey(viewport=PHONE)
+    page = j.page
+    sign_in(j, "nur_aisyah_ahmad", factories.PASSWORD, check=False)
+    expect(page).to_have_url(j.url("/sspr/setup/"))  # the forced set-up
+    field(page, "Your password").fill(factories.PASSWORD)
+    picked = page.get_by_role("group", name="Pick question 1").get_by_role("radio").nth(2)
+    picked.check()
+    field(page, "Your answer").fill(ANSWERS[0])
+    page.get_by_role("button", name="Next").click()
+    expect(page.locator(".caption")).to_have_text("Question 2 of 3")
+    j.step("set-up question 2 with a back link")
+    page.get_by_role("link", name="Back").click()
+    expect(page.locator(".caption")).to_have_text("Question 1 of 3")
+    expect(page.get_by_role("group", name="Pick question 1").get_by_role("radio").nth(2)).to_be_checked()
+    expect(field(page, "Your answer")).to_have_value("")  # an answer is never shown back
+    expect(page.locator("#id_current_password")).to_have_count(0)  # the password was checked in this set-up
+    j.step("back at question 1")
+    page.get_by_role("group", name="Pick question 1").get_by_role("radio").nth(3).check()
+    field(page, "Your answer").fill(ANSWERS[0])
+    page.get_by_role("button", name="Next").click()
+    for n, answer in ((2, ANSWERS[1]), (3, ANSWERS[2])):
+        page.get_by_role("group", name=f"Pick question {n}").get_by_role("radio").first.check()
+        field(page, "Your answer").fill(answer)
+        page.get_by_role("button", name="Next" if n < 3 else "Save my questions").click()
+    expect(page).to_have_url(j.url("/account/"))
+    own = list(ChallengeQuestion.objects.filter(is_active=True, for_cards=False))
+    saved = set(p5_child.user.challenge_answers.values_list("question_id", flat=True))
+    assert saved == {own[3].pk, own[0].pk, own[1].pk}
 
 
 @pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
@@ -95,17 +131,17 @@ def test_errors_are_listed_at_the_top_and_the_focus_goes_there(make_journey, p5_
     set_answers(p5_child.user, zip(own, ANSWERS, strict=True), school_set=False)
     sign_in(j, "nur_aisyah_ahmad", factories.PASSWORD, check=False)
     j.goto("/sspr/setup/")
-    page.get_by_role("button", name="Save my questions").click()
-    expect(page).to_have_title("Error: Challenge questions · Student MIMS")
+    page.get_by_role("button", name="Next").click()
+    expect(page).to_have_title("Error: Question 1 of 3 · Challenge questions · Student MIMS")
     summary = page.locator("#form-errors")
     expect(summary).to_be_focused()
     expect(summary.get_by_role("heading")).to_have_text("There is a problem")
-    expect(summary.get_by_role("link")).to_have_count(7)  # the password, three questions, three answers
+    expect(summary.get_by_role("link")).to_have_count(3)  # the password, the question, the answer
     expect(page.get_by_text("This field is required.")).to_have_count(0)
     j.step("set-up errors", docs="setup-errors-phone" if viewport == PHONE else "")
-    summary.get_by_role("link", name="Pick question 2.").click()
-    expect(page.get_by_role("group", name="Question 2").get_by_role("radio").first).to_be_focused()
-    expect(page.get_by_role("group", name="Question 2")).to_have_accessible_description("Error: Pick question 2.")
+    summary.get_by_role("link", name="Pick a question.").click()
+    expect(page.get_by_role("group", name="Pick question 1").get_by_role("radio").first).to_be_focused()
+    expect(page.get_by_role("group", name="Pick question 1")).to_have_accessible_description("Error: Pick a question.")
 
 
 @pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])

@@ -20,7 +20,7 @@ from accounts.passwords import issue_temporary_password
 from tests import factories
 from tests.sso.conftest import REDIRECT, SECRET, RelyingParty, pkce_pair, register_app
 
-from .conftest import PHONE, Journey, field
+from .conftest import PHONE, Journey, field, set_up_questions
 
 APP = "https://learning.example.edu.sg"
 NEW_PASSWORD = "kitekite88"
@@ -83,12 +83,8 @@ def test_an_app_signs_a_child_in_through_the_portal(journey: Journey, p5_child):
     field(page, "Type the new password again").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Save my new password").click()
     expect(page).to_have_url(j.url("/sspr/setup/"))
-    field(page, "Your password").fill(NEW_PASSWORD)  # setting answers always asks for it
-    for i, answer in enumerate(ANSWERS, 1):
-        page.get_by_role("group", name=f"Question {i}").get_by_role("radio").nth(i).check()
-        field(page, f"Your answer {i}").fill(answer)
-    j.step("then the challenge questions")
-    page.get_by_role("button", name="Save my questions").click()
+    # Then the questions, one per page; setting answers always asks for the password.
+    set_up_questions(j, ANSWERS, password=NEW_PASSWORD, label="then the challenge questions")
 
     # Then straight back into the app, which knows who signed in.
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Nur Aisyah Binte Ahmad")

@@ -84,13 +84,14 @@ class TestKeyboardOnly:
 
         expect(page).to_have_url(journey.url("/sspr/setup/"))
         type_into(page, page.locator("#id_current_password"), NEW_PASSWORD)
-        for i, answer in enumerate(ANSWERS, 1):
-            tab_to(page, page.locator(f"#id_question_{i}_0"))  # a radio list: Tab to it, arrows pick
-            for _ in range(i):
-                page.keyboard.press("ArrowDown")
-            type_into(page, page.locator(f"#id_answer_{i}"), answer)
-        journey.step("questions chosen by keyboard")
-        page.keyboard.press("Enter")
+        for n, answer in enumerate(ANSWERS, 1):  # one question per page
+            expect(page.locator(".caption")).to_have_text(f"Question {n} of 3")
+            tab_to(page, page.locator("#id_question_0"))  # a radio list: Tab to it, arrows pick
+            page.keyboard.press("ArrowDown")
+            type_into(page, page.locator("#id_answer"), answer)
+            journey.step(f"question {n} chosen by keyboard")
+            page.keyboard.press("Enter")
+            page.wait_for_load_state("load")
         expect(page).to_have_url(journey.url("/account/"))
         assert student.user.challenge_answers.status() == "own"
 

@@ -108,39 +108,40 @@ class TestShowPassword:
 
 @pytest.mark.django_db
 class TestQuestionLists:
-    def test_the_set_up_page_lists_every_question_as_radios(self, client, student):
+    def test_each_set_up_step_lists_the_questions_left_as_radios(self, client, student):
         from sspr.models import ChallengeQuestion
 
         client.force_login(student.user)
+        own = list(ChallengeQuestion.objects.filter(is_active=True, for_cards=False))
         html = client.get("/sspr/setup/").content.decode()
         assert "<select" not in html.split('id="main"')[1].split("</main>")[0]
-        own = ChallengeQuestion.objects.filter(is_active=True, for_cards=False)
-        for i in (1, 2, 3):
-            assert html.count(f'type="radio" name="question_{i}"') == own.count()
-            assert f"<legend>Question {i}</legend>" in html
+        assert html.count('type="radio" name="question"') == len(own)
+        assert "<legend>Pick question 1</legend>" in html and "Question 1 of 3" in html
         for question in own:
             assert question.text in html  # in full, never cut off by a drop-down
+        data = {"current_password": factories.PASSWORD, "question": own[0].pk, "answer": "blue bunny"}
+        client.post("/sspr/setup/?step=1", data)
+        html = client.get("/sspr/setup/?step=2").content.decode()
+        assert html.count('type="radio" name="question"') == len(own) - 1  # the one picked is left out
+        assert "<legend>Pick question 2</legend>" in html and "Question 2 of 3" in html
+        assert own[0].text not in html.split('id="main"')[1]
 
     def test_a_question_not_picked_is_said_under_its_list(self, client, student):
         client.force_login(student.user)
         html = client.post("/sspr/setup/", {"current_password": factories.PASSWORD}).content.decode()
-        assert message_under(html, "id_question_2") == "Error: Pick question 2."
-        assert ("id_question_2_0", "Pick question 2.") in summary_links(html)
-        assert re.search(r'<fieldset class="field choices has-error" aria-describedby=" ?id_question_2_error"', html)
+        assert message_under(html, "id_question") == "Error: Pick a question."
+        assert ("id_question_0", "Pick a question.") in summary_links(html)
+        assert re.search(r'<fieldset class="field choices has-error" aria-describedby=" ?id_question_error"', html)
 
-
-    def test_a_repeated_question_or_answer_is_said_where_it_repeats(self, client, student):
+    def test_a_repeated_answer_is_said_under_its_box(self, client, student):
         from sspr.models import ChallengeQuestion
 
         client.force_login(student.user)
-        q = list(ChallengeQuestion.objects.filter(is_active=True, for_cards=False).values_list("pk", flat=True)[:3])
-        data = {"current_password": factories.PASSWORD, "question_1": q[0], "question_2": q[1], "question_3": q[0],
-                "answer_1": "blue bunny", "answer_2": "ah ma", "answer_3": "fried rice"}  # fmt: skip
-        html = client.post("/sspr/setup/", data).content.decode()
-        assert message_under(html, "id_question_3") == "Error: Pick three different questions."
-        data |= {"question_3": q[2], "answer_3": "Ah Ma "}
-        html = client.post("/sspr/setup/", data).content.decode()
-        assert message_under(html, "id_answer_3") == "Error: Give three different answers."
+        q = list(ChallengeQuestion.objects.filter(is_active=True, for_cards=False).values_list("pk", flat=True)[:2])
+        first = {"current_password": factories.PASSWORD, "question": q[0], "answer": "ah ma"}
+        client.post("/sspr/setup/?step=1", first)
+        html = client.post("/sspr/setup/?step=2", {"question": q[1], "answer": "Ah  Ma "}).content.decode()
+        assert message_under(html, "id_answer") == "Error: Give three different answers."
 
 
 class TestRequiredWords:

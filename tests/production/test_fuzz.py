@@ -39,7 +39,8 @@ def routes(patterns=None, prefix: str = "") -> list[str]:
 ROUTES = routes()
 # Field names the portal's forms and the admin use, plus anything at all.
 FIELDS = ["username", "password", "next", "login_id", "answer_1", "answer_2", "answer_3", "new_password1",
-          "new_password2", "old_password", "question_1", "question_2", "question_3", "school", "full_name",
+          "new_password2", "old_password", "question_1", "question_2", "question_3", "question", "answer", "step",
+          "school", "full_name",
           "class_name", "student_ref", "contact", "reference", "code", "kind", "confirm", "levels", "students",
           "from_year", "action", "_selected_action", "index", "select_across", "post", "q", "o", "p", "term",
           "app_label", "model_name", "field_name", "file", "csv", "language", "_save", "_continue", "note",

@@ -124,7 +124,7 @@ def test_first_sign_in_steps_come_first_then_the_child_is_sent_back_to_the_app(r
     """A P5 child with a temporary password: new password, own questions, then the app."""
     from accounts.passwords import issue_temporary_password
     from sspr.models import ChallengeQuestion
-    from tests.sspr.helpers import ANSWERS
+    from tests.sspr.helpers import ANSWERS, post_setup
 
     temporary = issue_temporary_password(student.user, request=None)
     browser = Client()
@@ -140,7 +140,7 @@ def test_first_sign_in_steps_come_first_then_the_child_is_sent_back_to_the_app(r
     data = {"current_password": "rainbow42go"}  # setting answers always asks for the password just chosen
     for i, (q, a) in enumerate(zip(questions, ANSWERS, strict=True), 1):
         data |= {f"question_{i}": q.pk, f"answer_{i}": a}
-    r = browser.post("/sspr/setup/", data)
+    r = post_setup(browser, data)
     assert r["Location"] == "/account/"
     r = browser.get("/account/")
     assert r["Location"] == authorize

@@ -42,3 +42,20 @@ def reset_lock_of(login_key):
     from sspr.models import ResetLock
 
     return ResetLock.objects.filter(key=locks.key_of(login_key))
+
+
+def post_setup(client, data):
+    """Send the three set-up steps (one question each) the way a browser does.
+
+    ``data`` holds ``question_<n>``/``answer_<n>`` for each step and, for the
+    first, ``current_password``. Gives back the first page that does not lead to
+    the next step (a step with errors), or the last step's answer.
+    """
+    for n in (1, 2, 3):
+        step = {key: data[f"{key}_{n}"] for key in ("question", "answer") if f"{key}_{n}" in data}
+        if n == 1 and "current_password" in data:
+            step["current_password"] = data["current_password"]
+        r = client.post(f"/sspr/setup/?step={n}", step)
+        if n < 3 and r.get("Location") != f"/sspr/setup/?step={n + 1}":
+            return r
+    return r

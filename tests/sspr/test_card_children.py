@@ -9,7 +9,7 @@ from sspr.answers import may_set_own_answers
 from sspr.models import ChallengeAnswer
 from tests import factories
 
-from .helpers import give_answers
+from .helpers import give_answers, post_setup
 
 
 def setup_form(qids, **extra):
@@ -37,7 +37,7 @@ class TestCardChildren:
     def test_before_cards_the_set_up_page_sends_the_child_back(self, client, p2_student, qids):
         client.force_login(p2_student.user)
         assert client.get("/sspr/setup/")["Location"] == "/account/"
-        assert client.post("/sspr/setup/", setup_form(qids))["Location"] == "/account/"
+        assert post_setup(client, setup_form(qids))["Location"] == "/account/"
         assert not ChallengeAnswer.objects.filter(user=p2_student.user).exists()
 
     def test_after_a_teacher_clears_the_card_answers_the_child_cannot_replace_them(
@@ -49,7 +49,7 @@ class TestCardChildren:
         teacher.post(f"/teacher/child/{p2_student.pk}/clear-answers/")
         assert not ChallengeAnswer.objects.filter(user=p2_student.user).exists()
         client.force_login(p2_student.user)
-        client.post("/sspr/setup/", setup_form(qids))
+        post_setup(client, setup_form(qids))
         assert not ChallengeAnswer.objects.filter(user=p2_student.user).exists()
         assert "Your teacher will give you a card" in client.get("/account/").content.decode()
 
@@ -65,7 +65,7 @@ class TestCardChildren:
         client.force_login(p2_student.user)
         page = client.get("/account/").content.decode()
         assert "Your teacher will give you a card" in page and "/sspr/setup/" in page
-        assert client.post("/sspr/setup/", setup_form(qids))["Location"] == "/account/"
+        assert post_setup(client, setup_form(qids))["Location"] == "/account/"
         assert p2_student.user.challenge_answers.status() == "own"
 
     def test_primary_4_to_6_always_may(self, student, p2_student):

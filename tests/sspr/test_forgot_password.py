@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import AuditEvent
 from tests import factories
 
-from .helpers import answers_for, give_answers, reset_lock_of
+from .helpers import answers_for, give_answers, post_setup, reset_lock_of
 
 NEW = "rainbow42go"
 
@@ -304,7 +304,7 @@ def test_no_answer_or_password_is_stored_or_logged_in_plain_text(client, student
     student.user.set_password(factories.PASSWORD)  # under Argon2, which is now the only hasher
     student.user.save()
     client.force_login(student.user)
-    client.post("/sspr/setup/", {
+    post_setup(client, {
         "question_1": 1, "answer_1": "Sparkle Pony", "question_2": 2, "answer_2": "Mak Tok", "question_3": 3,
         "answer_3": "Kaya Toast", "current_password": factories.PASSWORD,
     })

@@ -5,7 +5,7 @@ from sspr.answers import normalise_answer
 from sspr.models import ChallengeAnswer, ChallengeQuestion
 from tests import factories
 
-from .helpers import give_answers
+from .helpers import give_answers, post_setup
 
 
 def form(q=(1, 2, 3), a=("blue bunny", "ah ma", "fried rice"), **extra):
@@ -42,9 +42,9 @@ class TestFirstSignIn:
         assert client.get("/account/")["Location"] == "/sspr/setup/"
         r = client.get("/sspr/setup/")
         assert b"Before you go on" in r.content and b"current_password" in r.content
-        r = client.post("/sspr/setup/", form(qids[:3]))  # even the first time: the password now
+        r = post_setup(client, form(qids[:3]))  # even the first time: the password now
         assert r.status_code == 200 and student.user.challenge_answers.status() == "none"
-        r = client.post("/sspr/setup/", form(qids[:3], current_password=factories.PASSWORD))
+        r = post_setup(client, form(qids[:3], current_password=factories.PASSWORD))
         assert r["Location"] == "/account/"
         assert student.user.challenge_answers.status() == "own"
         page = client.get("/account/").content.decode()
@@ -67,17 +67,17 @@ class TestFirstSignIn:
         client.force_login(p2_student.user)
         r = client.get("/account/")
         assert r.status_code == 200 and b"card in your student handbook" in r.content
-        r = client.post("/sspr/setup/", form(qids[:3]))  # no password: refused
+        r = post_setup(client, form(qids[:3]))  # no password: refused
         assert r.status_code == 200 and p2_student.user.challenge_answers.status() == "school"
-        r = client.post("/sspr/setup/", form(qids[:3], current_password=factories.PASSWORD))
+        r = post_setup(client, form(qids[:3], current_password=factories.PASSWORD))
         assert r["Location"] == "/account/" and p2_student.user.challenge_answers.status() == "own"
 
     def test_changing_own_answers_asks_for_the_password_again(self, client, student, qids):
         give_answers(student.user)
         client.force_login(student.user)
-        r = client.post("/sspr/setup/", form(qids[1:4], current_password="wrong-one1"))
+        r = post_setup(client, form(qids[1:4], current_password="wrong-one1"))
         assert b"That is not your password" in r.content
-        r = client.post("/sspr/setup/", form(qids[1:4], current_password=factories.PASSWORD))
+        r = post_setup(client, form(qids[1:4], current_password=factories.PASSWORD))
         assert r["Location"] == "/account/"
         assert set(ChallengeAnswer.objects.filter(user=student.user).values_list("question", flat=True)) == set(
             qids[1:4]
@@ -107,32 +107,38 @@ class TestAnswerRules:
         ],
     )
     def test_it_refuses_bad_answers(self, client, student, qids, answers, message):
-        r = client.post("/sspr/setup/", form(qids[:3], answers, current_password=factories.PASSWORD))
+        r = post_setup(client, form(qids[:3], answers, current_password=factories.PASSWORD))
         assert r.status_code == 200
         assert message in r.content
         assert not ChallengeAnswer.objects.filter(user=student.user).exists()
 
     def test_it_refuses_the_same_question_twice(self, client, student, qids):
-        r = client.post("/sspr/setup/", form((qids[0], qids[0], qids[1]), current_password=factories.PASSWORD))
-        assert b"three different questions" in r.content
+        r = post_setup(client, form((qids[0], qids[0], qids[1]), current_password=factories.PASSWORD))
+        assert r.status_code == 200 and b"Pick one of the questions in the list." in r.content
+        assert f'value="{qids[0]}"' not in r.content.decode()  # the question of step 1 is not offered again
+        assert not ChallengeAnswer.objects.filter(user=student.user).exists()
 
     def test_it_refuses_an_answer_that_repeats_the_question(self, client, student, qids):
         question = ChallengeQuestion.objects.get(pk=qids[0])
         data = form(qids[:3], (question.text, "ah ma", "fried rice"), current_password=factories.PASSWORD)
-        r = client.post("/sspr/setup/", data)
+        r = post_setup(client, data)
         assert b"Do not copy the question" in r.content
 
     def test_it_refuses_an_inactive_or_card_question(self, client, student, qids):
         card = ChallengeQuestion.objects.filter(for_cards=True).first()
-        r = client.post("/sspr/setup/", form((card.pk, qids[1], qids[2])))
-        assert b"Select a valid choice" in r.content
+        r = post_setup(client, form((card.pk, qids[1], qids[2])))
+        assert b"Pick one of the questions in the list." in r.content
+        ChallengeQuestion.objects.filter(pk=qids[0]).update(is_active=False)
+        r = post_setup(client, form(qids[:3], current_password=factories.PASSWORD))
+        assert b"Pick one of the questions in the list." in r.content
+        assert not ChallengeAnswer.objects.filter(user=student.user).exists()
 
     def test_it_stores_only_argon2_hashes_of_normalised_answers(self, client, student, qids, argon2):
         student.user.set_password(factories.PASSWORD)  # under Argon2, which is now the only hasher
         student.user.save()
         client.force_login(student.user)
-        client.post(
-            "/sspr/setup/",
+        post_setup(
+            client,
             form(qids[:3], ("  Ｂlue   BUNNY ", "ah ma", "fried rice"), current_password=factories.PASSWORD),
         )
         stored = ChallengeAnswer.objects.get(user=student.user, question_id=qids[0])
@@ -158,7 +164,7 @@ class TestRecoveryDataNeedsThePassword:
         give_answers(student.user)
         clear_answers(student.user)
         client.force_login(student.user)
-        r = client.post("/sspr/setup/", form(qids[:3]))
+        r = post_setup(client, form(qids[:3]))
         assert r.status_code == 200 and b"Type your password." in r.content
         assert b"This field is required" not in r.content
         assert student.user.challenge_answers.status() == "none"
@@ -168,9 +174,9 @@ class TestRecoveryDataNeedsThePassword:
         student.user.save()
         client.post("/login/", {"username": student.user.username, "password": "bamo-tize-47"})
         client.post("/account/password/", {"new_password1": "rainbow42go", "new_password2": "rainbow42go"})
-        r = client.post("/sspr/setup/", form(qids[:3], current_password="bamo-tize-47"))
+        r = post_setup(client, form(qids[:3], current_password="bamo-tize-47"))
         assert b"That is not your password" in r.content
-        r = client.post("/sspr/setup/", form(qids[:3], current_password="rainbow42go"))
+        r = post_setup(client, form(qids[:3], current_password="rainbow42go"))
         assert r["Location"] == "/account/"
 
     def test_setting_answers_ends_the_other_sessions_and_sends_a_notice(self, client, student, qids):
@@ -180,7 +186,7 @@ class TestRecoveryDataNeedsThePassword:
         laptop = Client()
         laptop.force_login(student.user)
         client.force_login(student.user)
-        r = client.post("/sspr/setup/", form(qids[:3], current_password=factories.PASSWORD))
+        r = post_setup(client, form(qids[:3], current_password=factories.PASSWORD))
         assert r["Location"] == "/account/"
         assert client.get("/account/").status_code == 200
         assert laptop.get("/account/")["Location"].startswith("/login/")
@@ -191,5 +197,5 @@ class TestRecoveryDataNeedsThePassword:
 
     def test_a_wrong_password_is_audited(self, client, student, qids):
         client.force_login(student.user)
-        client.post("/sspr/setup/", form(qids[:3], current_password="not-it-at-all"))
+        post_setup(client, form(qids[:3], current_password="not-it-at-all"))
         assert AuditEvent.objects.filter(action="password.recheck", outcome="failure").count() == 1
