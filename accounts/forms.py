@@ -154,7 +154,7 @@ class PasswordChangeForm(PlainErrorsMixin, _RuleUnderNewPassword, auth_forms.Pas
         return old_password
 
 
-class EndSessionsForm(forms.Form):
+class EndSessionsForm(PlainErrorsMixin, forms.Form):
     """Sign out somewhere else: one session, or all the others.
 
     The password is asked again first (OWASP ASVS 5.0, V7.5.2), counted toward

@@ -23,13 +23,14 @@ def no_fonts(monkeypatch, tmp_path):
 
 def test_it_finds_every_face_on_this_machine():
     assert fonts.missing() == []
-    assert "batches.W001" not in [m.id for m in checks.run_checks()]
+    assert fonts.check_fonts in checks.registry.registry.get_checks()
+    assert "batches.W001" not in [m.id for m in fonts.check_fonts()]
     regular, bold = fonts.faces()["han"]
     assert regular.path.endswith(".ttc") and bold.path != regular.path
 
 
 def test_it_warns_and_refuses_to_print_when_fonts_are_missing(no_fonts):
-    warnings = [m for m in checks.run_checks() if m.id == "batches.W001"]
+    warnings = [m for m in fonts.check_fonts() if m.id == "batches.W001"]
     assert len(warnings) == 1 and "fonts-noto-core fonts-noto-cjk" in warnings[0].msg
     assert "Noto Sans CJK SC" in warnings[0].msg and "Noto Sans Tamil Bold" in warnings[0].msg
     with pytest.raises(fonts.FontsMissing, match="scripts/install-fonts"):

@@ -27,8 +27,8 @@ SMALL, BIG = 5, 50
 # sign-in down from 27 to 15 and the landing page from 9 to 8 (docs/benchmarks.md).
 EXPECTED = {
     "home": 0, "sign-in": 0, "reset start": 0, "request form": 1,
-    "account": 7, "teacher home": 7, "class": 12, "dashboard": 12, "child": 12,
-    "admin index": 8, "student list": 14, "audit log": 10,
+    "account": 7, "teacher home": 9, "class": 12, "dashboard": 12, "child": 12,
+    "admin index": 9, "student list": 14, "audit log": 10,
 }  # fmt: skip
 
 

@@ -46,7 +46,7 @@ class TestCardChildren:
         give_answers(p2_student.user, school_set=True)
         teacher = Client()
         teacher.force_login(form_teacher.user)
-        teacher.post(f"/teacher/child/{p2_student.pk}/clear-answers/")
+        teacher.post(f"/teacher/child/{p2_student.pk}/clear-answers/", {"confirm": "yes"})
         assert not ChallengeAnswer.objects.filter(user=p2_student.user).exists()
         client.force_login(p2_student.user)
         post_setup(client, setup_form(qids))
