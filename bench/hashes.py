@@ -30,7 +30,7 @@ SETS = [
     ("Django default (t=2, m=100 MiB, p=8)", 2, 102400, 8),
     ("OWASP minimum (t=2, m=19 MiB, p=1)", 2, 19456, 1),
     ("OWASP minimum (t=1, m=46 MiB, p=1)", 1, 47104, 1),
-    ("MIMS choice (t=3, m=64 MiB, p=1)", 3, 65536, 1),
+    ("Stronger (t=3, m=64 MiB, p=1)", 3, 65536, 1),
     ("stronger (t=4, m=128 MiB, p=1)", 4, 131072, 1),
 ]
 
