@@ -8,7 +8,7 @@ self-service reset treats the ID exactly as a made-up one, sspr/flows.py) and
 
 Every deactivation and reactivation goes through :func:`deactivate` and
 :func:`reactivate`: they audit each child in the child's school and send the
-signals in accounts/signals.py (single sign-on revokes tokens there).
+signals in accounts/signals.py (the help desk and single sign-on listen there).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from django.utils import timezone
 
 from . import audit, signals
 from .models import Student, User
-from .revocation import revoke_sign_ins
 
 
 def deactivate(
@@ -80,7 +79,7 @@ def _change(
                 target=student.login_id, school=student.school_id, reason=reason, **extra,
             )  # fmt: skip
             if not active:
-                revoke_sign_ins(student.user, "deactivated", request=request, actor=actor)
+                signals.revoke_sign_ins(student.user, "deactivated", request=request, actor=actor)
         signal = signals.students_reactivated if active else signals.students_deactivated
         signal.send(sender=Student, students=changing, request=request)
     return len(changing)

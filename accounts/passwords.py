@@ -9,7 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from accounts.revocation import revoke_sign_ins
+from accounts.signals import revoke_sign_ins
 
 from . import audit, notices, sessions
 from .models import User

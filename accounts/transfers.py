@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 
 from . import audit, leavers, signals
 from .models import SchoolClass, Student, User
-from .revocation import revoke_sign_ins
 
 
 def same_name(a: str, b: str) -> bool:
@@ -63,7 +62,7 @@ def transfer_student(
         for action, school in (("student.transfer_out", from_school), ("student.transfer_in", to_school)):
             audit.record(request, action, actor=actor, target=student.login_id, school=school, **details)
         # The child keeps the account and its `sub`, but apps sign in again and see the new school.
-        revoke_sign_ins(student.user, "transferred", request=request, actor=actor)
+        signals.revoke_sign_ins(student.user, "transferred", request=request, actor=actor)
         if leavers.is_leaver(student):
             leavers.reactivate([student], request=request, actor=actor, reason="transfer")
         signals.student_transferred.send(

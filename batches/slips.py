@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import audit, notices
 from accounts.models import Student, User, temporary_password_expiry
 from accounts.passwords import generate_temporary_password
-from accounts.revocation import revoke_sign_ins
+from accounts.signals import revoke_sign_ins
 
 # The sign-in steps printed on every slip: plain words for a child and parent.
 STEPS = (

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from accounts import audit, notices, ratelimits, sessions
 from accounts.forms import EndSessionsForm, LoginForm, PasswordChangeForm, SetPasswordForm
 from accounts.models import User
-from accounts.revocation import revoke_sign_ins
+from accounts.signals import revoke_sign_ins
 from accounts.validators import checklist, strength
 from sspr import flows
 from sspr.answers import answer_status, is_card_child, may_set_own_answers, needs_own_answers

@@ -4,7 +4,7 @@ the apps' tokens."""
 from axes.signals import user_locked_out
 from django.dispatch import receiver
 
-from accounts.revocation import sign_ins_revoked
+from accounts.signals import sign_ins_revoked
 
 from .revocation import revoke_tokens, revoke_tokens_of_username
 

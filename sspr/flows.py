@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from accounts import audit, lockouts, notices, sessions
 from accounts.models import AuditEvent, User
-from accounts.revocation import revoke_sign_ins
+from accounts.signals import revoke_sign_ins
 from accounts.tasks import sspr_locked_notice
 
 from . import locks

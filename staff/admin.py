@@ -40,8 +40,8 @@ from accounts.admin_scoping import SchoolScopedAdmin, sees_all_schools, user_ids
 from accounts.login_ids import rename_login_id
 from accounts.models import AuditEvent, School, SchoolClass, Student, Teacher, User, temporary_password_expiry
 from accounts.plain_errors import PlainErrorsMixin
-from accounts.revocation import revoke_sign_ins
 from accounts.scope import scope_of
+from accounts.signals import revoke_sign_ins
 from accounts.usernames import normalise_login_id
 from batches.admin import ClassBatchActions, StudentBatchActions
 from batches.slips import slips_pdf
