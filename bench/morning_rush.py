@@ -7,9 +7,12 @@ Users (``bench/locustfile.py``): children signing in (20 in 26), children resett
 parents sending requests (2), teachers watching their queue and class (1). All of them come from the
 loopback address, as a school's children come from its one address; the per-address quotas are raised
 for this run like a configured school network's, because parents would really come from many homes.
-The first run has one server with a worker per core; the second has two servers with half the workers
-each, users spread over them, sharing the database and Redis: their throughput must add up to the first
-(the same cores do the work) with zero failures, which shows the shared state holds across servers.
+The first run has one server with two workers per core; the second has two servers with a worker per
+core each (the same number of workers), users spread over them, sharing the database and Redis: their
+throughput must add up to the first (the same cores do the work) with zero failures, which shows the
+shared state holds across servers. Each server keeps two workers or more: a server with one worker
+queues a user's request behind the hash in progress while the other server's worker may be idle
+(users stay with one server), which measures the queue, not the shared state.
 """
 
 from __future__ import annotations
@@ -102,12 +105,13 @@ def main() -> None:
         env = {**env, "RUSH_SCHOOL_ID": school, "RUSH_CHILDREN": str(opts.children),
                "RUSH_RESETTERS": str(opts.children)}
         with tempfile.TemporaryDirectory() as tmp:
-            for label, n_servers in ((f"One server, {cores} workers", 1),
-                                     (f"Two servers, {max(1, cores // 2)} worker(s) each", 2)):
+            workers = 2 * cores
+            for label, n_servers in ((f"One server, {workers} workers", 1),
+                                     (f"Two servers, {workers // 2} workers each", 2)):
                 out = Path(tmp) / str(n_servers)
                 out.mkdir()
                 with ExitStack() as stack:
-                    ports = [stack.enter_context(servers.gunicorn(env, workers=max(1, cores // n_servers)))
+                    ports = [stack.enter_context(servers.gunicorn(env, workers=workers // n_servers))
                              for _ in range(n_servers)]
                     rows = locust([f"http://127.0.0.1:{p}" for p in ports], env, opts.users, opts.seconds, out)
                 results.append(table(rows, label))
