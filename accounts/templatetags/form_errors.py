@@ -11,9 +11,12 @@ register = template.Library()
 def page_has_errors(context: template.Context) -> bool:
     """True if any bound form on the page has errors, or the view says so (``page_error``):
     base.html then starts the <title> with "Error:", whatever the form is called."""
-    values = context.flatten().values()
-    return bool(context.get("page_error")) or any(
-        isinstance(v, forms.BaseForm) and v.is_bound and v.errors for v in values
+    if context.get("page_error"):
+        return True
+    # type(), not isinstance(): isinstance() asks a lazy value (the user, the CSP nonce) for its
+    # __class__, which loads the user or makes a nonce on every page.
+    return any(
+        issubclass(type(v), forms.BaseForm) and v.is_bound and v.errors for d in context.dicts for v in d.values()
     )
 
 

@@ -264,6 +264,12 @@ class TestLockedChildrenOnTheHomePage:
         lock_reset_for(student.user.username, minutes=-1)
         assert "No child is locked out." in self._home(client, form_teacher.user)
 
+    def test_it_asks_nothing_more_when_no_child_is_locked(self, django_assert_num_queries):
+        from helpdesk import roster
+
+        with django_assert_num_queries(0):
+            assert roster.student_rows([]) == []
+
 
 class TestNamesAndLoginIdsOnNarrowScreens:
     def test_the_header_shows_the_teachers_name_not_the_username(self, client, form_teacher):

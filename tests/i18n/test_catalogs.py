@@ -106,6 +106,20 @@ class TestLanguageSwitcher:
         assert f'<html lang="{code}"' in page
         assert heading in page
 
+    def test_the_picker_shows_the_pages_language_and_comes_back_to_the_page(self, client: Client):
+        """Its list is rendered once per language (mims_portal/templatetags/language_picker.py);
+        the page to come back to is each page's own."""
+        for code, label, button in [("ms", "Bahasa", "Tukar"), ("en", "Language", "Change"),
+                                    ("ta", "மொழி", "மாற்று"), ("ms", "Bahasa", "Tukar")]:
+            client.post("/i18n/setlang/", {"language": code, "next": "/"})
+            for path, next_value in [("/", "/"), ("/login/?next=/account/", "/login/?next=/account/"),
+                                     ("/sspr/?a=1&b=<2>", "/sspr/?a=1&amp;b=%3C2%3E")]:
+                footer = client.get(path).content.decode().split('<footer class="site-footer">', 1)[1]
+                assert f'<input name="next" type="hidden" value="{next_value}">' in footer
+                assert re.findall(r'<option value="([^"]+)"[^>]*\bselected>', footer) == [code]
+                assert f'<label for="language">{label}</label>' in footer
+                assert f">{button}</button>" in footer
+
     def test_it_follows_the_browser_language_until_one_is_chosen(self, client: Client):
         page = client.get("/", headers={"accept-language": "ms-MY,ms;q=0.9"}).content.decode()
         assert '<html lang="ms"' in page and "Akaun MIMS anda" in page

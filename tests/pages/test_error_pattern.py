@@ -41,6 +41,22 @@ class TestSignInErrors:
         html = client.get("/login/").content.decode()
         assert title(html).startswith("Sign in") and "There is a problem" not in html
 
+    def test_the_title_asks_nothing_lazy_of_the_page(self):
+        """Deciding on "Error:" loads no user and makes no CSP nonce (both lazy in every page's context)."""
+        from django.template import Context
+        from django.test import RequestFactory
+        from django.utils.functional import SimpleLazyObject
+
+        from accounts.forms import LoginForm
+        from accounts.templatetags.form_errors import page_has_errors
+
+        loaded = []
+        lazy = SimpleLazyObject(lambda: loaded.append("loaded"))
+        empty = LoginForm(RequestFactory().post("/login/"), data={})
+        assert page_has_errors(Context({"user": lazy, "form": LoginForm(None)})) is False
+        assert page_has_errors(Context({"user": lazy, "form": empty})) is True
+        assert loaded == []
+
     def test_staff_are_asked_for_their_username(self, client, db):
         html = client.post("/staff/sign-in/", {"username": "", "password": "x"}).content.decode()
         assert ("id_username", "Type your username.") in summary_links(html)
