@@ -56,10 +56,15 @@ from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from .models import School, Student, Teacher, User
 from .scope import scope_of
+
+# Django's words for a row's checkbox, translated by Django's admin catalog as before (a variable, so
+# that `make messages` does not copy them into ours).
+_DJANGO_ACTION_LABEL = "Select this object for an action - {}"
 
 
 def sees_all_schools(user: Any) -> bool:
@@ -152,6 +157,16 @@ class SchoolScopedAdmin:
             )
             return HttpResponseRedirect(request.get_full_path())
         return super().response_action(request, queryset, **kwargs)
+
+    # -- the change list ---------------------------------------------------
+    def action_checkbox(self, obj: models.Model) -> str:
+        """Django's own row checkbox (``ModelAdmin.action_checkbox``, the same HTML), written here
+        instead of through the form renderer: a template per row was a tenth of a list's CPU."""
+        label = format_html(_(_DJANGO_ACTION_LABEL), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME, str(obj.pk), label,
+        )
 
     # -- querysets --------------------------------------------------------
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:

@@ -9,11 +9,13 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 from oauth2_provider.models import Application
 
 from accounts.admin_scoping import SchoolScopedAdmin
 from accounts.models import AuditEvent, School, SchoolClass, Student, Teacher, User
 from sspr.models import ChallengeQuestion
+from tests import factories
 
 from .conftest import OTHER_MARK
 
@@ -378,3 +380,16 @@ class TestScopedInline:
         formset = inline.get_formset(request, school)
         choices = formset.form.base_fields["form_classes"].queryset
         assert other["class"] not in choices and form_teacher.form_classes.first() in choices
+
+
+@pytest.mark.django_db
+class TestRowCheckbox:
+    """The change list's row checkbox, written by the mixin without a template, is Django's own."""
+
+    @pytest.mark.parametrize("code", ["en", "zh-hans", "ms"])
+    def test_it_is_the_same_html_as_djangos_in_every_language(self, settings, p5_class, code):
+        settings.FORM_RENDERER = "django.forms.renderers.DjangoTemplates"  # Django's own, as it was
+        student = factories.make_student(p5_class, "O'Brien <Tan> & \"Lee\"")
+        model_admin = admin.site._registry[Student]
+        with translation.override(code):
+            assert model_admin.action_checkbox(student) == admin.ModelAdmin.action_checkbox(model_admin, student)
