@@ -60,8 +60,8 @@ if {profile!r}:
     out = io.StringIO()
     stats = pstats.Stats(prof, stream=out)
     # The portal's own functions by cumulative time, then Django's and the libraries' busiest ones.
-    stats.sort_stats("cumulative").print_stats(re.escape(str(settings.BASE_DIR)) + r"/(?!\.venv)", 50)
-    stats.sort_stats("cumulative").print_stats(r"site-packages/(?!django/(test|core/handlers)/)", 50)
+    stats.sort_stats("cumulative").print_stats(re.escape(str(settings.BASE_DIR)) + r"/(?!\.venv)", {top})
+    stats.sort_stats("cumulative").print_stats(r"site-packages/(?!django/(test|core/handlers)/)", {top})
     print(out.getvalue())
 """
 
@@ -69,14 +69,15 @@ if {profile!r}:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=100)
-    parser.add_argument("--profile", default="", help="a page's label: print its cProfile (cumulative, own time)")
+    parser.add_argument("--profile", default="", help="a page's label: print its cProfile (cumulative)")
+    parser.add_argument("--top", type=int, default=50, help="how many functions the profile lists")
     opts = parser.parse_args()
     with servers.portal_environment("pages_cpu") as env:
         servers.manage(env, "seed_demo", "--force", "-v0")
         seeded = servers.django_script(env, SEED).strip()
         print("| page | CPU p50 | CPU mean |\n|---|---:|---:|")
         code = "import django; django.setup()\n" + MEASURE.format(seeded=seeded, rounds=opts.rounds,
-                                                                   profile=opts.profile)
+                                                                   profile=opts.profile, top=opts.top)
         subprocess.run([servers.PYTHON, "-c", code], cwd=servers.ROOT, env=env, check=True)
 
 
