@@ -51,11 +51,14 @@ class TestSchoolNetworksCacheTestCase:
     def test_a_change_rolled_back_keeps_what_is_committed(self, school, django_capture_on_commit_callbacks):
         _set_networks(school, SCHOOL_NET, django_capture_on_commit_callbacks)
         assert schools_at(SCHOOL_IP) == {school.pk}
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            with pytest.raises(RuntimeError), transaction.atomic():
-                school.networks = ""
-                school.save()
-                raise RuntimeError("the admin's save failed")
+        with (
+            django_capture_on_commit_callbacks(execute=True) as callbacks,
+            pytest.raises(RuntimeError),
+            transaction.atomic(),
+        ):
+            school.networks = ""
+            school.save()
+            raise RuntimeError("the admin's save failed")
         assert callbacks == []
         assert schools_at(SCHOOL_IP) == {school.pk}
 
