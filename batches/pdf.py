@@ -10,6 +10,7 @@ cost no image encoding.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import re
@@ -230,16 +231,17 @@ class Sheet:
         """Lay out the next card or slip: ``head`` across the top, the QR code on
         the right below it, ``body`` beside and under the code, ``foot`` at the
         bottom. Every text is wrapped in full; when the lines do not fit the
-        box, every size shrinks by the same scale, none below MIN_SIZE. Only a
-        text longer than any real one (a 300-character name) goes smaller,
-        down to TINY: small print beats lines over each other or under the
-        scissors."""
+        box, the QR code moves up beside the head (the body then has the whole
+        width below it), and then every size shrinks by the same scale, none
+        below MIN_SIZE. Only a text longer than any real one (a 300-character
+        name) goes smaller, down to TINY: small print beats lines over each
+        other or under the scissors."""
         x, y = self.next_box()
         largest = max(cell.size for row in head + body + foot for cell in row.cells())
         tries = [(scale / 20, MIN_SIZE) for scale in range(20, int(20 * MIN_SIZE / largest) - 1, -1)]
         tries += [(smallest / largest, smallest) for smallest in (5.5, 5, TINY)]
-        for scale, smallest in tries:
-            lines, qr_top, fits = self._place(x, y, head, body, foot, scale, smallest)
+        for (scale, smallest), qr_first in itertools.product(tries, (False, True)):
+            lines, qr_top, fits = self._place(x, y, head, body, foot, scale, smallest, qr_first)
             if fits:
                 break
         for line in lines:
@@ -247,13 +249,17 @@ class Sheet:
         self.qr(x + CARD_W - PAD - QR_SIZE, qr_top, url)
 
     def _place(
-        self, x: float, y: float, head: list[Row], body: list[Row], foot: list[Row], scale: float, smallest: float
+        self, x: float, y: float, head: list[Row], body: list[Row], foot: list[Row], scale: float, smallest: float,
+        qr_first: bool = False,
     ) -> tuple[list[Line], float, bool]:
         """Every line at this scale (none below ``smallest``), the top of the
-        QR code, and whether it all fits in the box."""
+        QR code (below the head, or at the top with ``qr_first``), and whether
+        it all fits in the box."""
         left, top, bottom = x + PAD, y + PAD, y + CARD_H - PAD
         full, beside = CARD_W - 2 * PAD, CARD_W - 2 * PAD - QR_SIZE - 2 * MM
-        qr_top, qr_bottom = 0.0, -math.inf  # until the head is placed: no line is beside it
+        # No line is beside the code until it is placed.
+        qr_top, qr_bottom = (top, top + QR_SIZE) if qr_first else (0.0, -math.inf)
+        aside_right: list[float] = []  # where the aside column ends: set by its first row, kept for the others
 
         column = max(
             (
@@ -273,17 +279,18 @@ class Sheet:
             lines, aside = [], 0.0
             if row.aside is not None:  # one column at the right, as wide as its widest text
                 aside = column + 1 * MM
+                aside_right[:] = aside_right or [room(first, size)]
                 aside_size = max(smallest, row.aside.size * scale)
                 texts = self.wrap(row.aside.text, aside_size, lambda _n: column, bold=row.aside.bold)
                 lines += [
-                    Line(left + beside - column, first + n * LEADING * aside_size, text, aside_size, column,
+                    Line(left + aside_right[0] - column, first + n * LEADING * aside_size, text, aside_size, column,
                          row.aside.bold)
                     for n, text in enumerate(texts)
                 ]
 
             def width(n: int) -> float:
                 if aside:
-                    return beside - row.cell.indent - aside
+                    return aside_right[0] - row.cell.indent - aside
                 return room(first + n * LEADING * size, size) - row.cell.indent
 
             texts = self.wrap(row.cell.text, size, width, bold=row.cell.bold)
@@ -301,7 +308,7 @@ class Sheet:
             placed = place(row, first)
             lines += placed
             last = max(placed, key=lambda line: line.baseline)
-            if n == len(head) - 1:
+            if n == len(head) - 1 and not qr_first:
                 qr_top = last.baseline + 0.7 * last.size
                 qr_bottom = qr_top + QR_SIZE
         # The foot goes across under the QR code, its last line on the bottom edge.

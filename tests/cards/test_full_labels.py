@@ -189,8 +189,8 @@ def test_ordinary_names_print_at_full_size(language):
     """Shrinking is for the long ones: an ordinary child's cards and slip keep
     their sizes (the name at 12 pt, the password at 15) in English, Chinese
     and Malay. Tamil's longer questions and notes take more lines: its cards
-    and slips print a little smaller (at least 0.85 of the size), never below
-    MIN_SIZE."""
+    and slips print a little smaller (0.95 of the size; a six-word card with
+    its QR code moved up beside the head), never below MIN_SIZE."""
     ordinary = {"name": "Tan Wei Ming", "school": "North Primary School", "login_id": "tan_wei_ming@students.edu.sg"}
     cases = [("cards", {**_item(language, 3), **ordinary}, 12), ("cards", {**_item(language, 6), **ordinary}, 12),
              ("slips", {**_item(language, 3), **ordinary}, 15)]
@@ -202,7 +202,7 @@ def test_ordinary_names_print_at_full_size(language):
             smallest[label] = _check_box(box, item, kind, label)
             printed = max(size for _bounds, size, _obj in box["objects"])
             if language == "ta":
-                assert printed >= 0.85 * largest - 0.01 and smallest[label] >= pdf.MIN_SIZE - 0.01, (label, printed)
+                assert printed >= 0.95 * largest - 0.01 and smallest[label] >= pdf.MIN_SIZE - 0.01, (label, printed)
             else:
                 assert printed == pytest.approx(largest), (label, printed)
     RESULTS.mkdir(parents=True, exist_ok=True)
