@@ -11,6 +11,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import translation
 from oauth2_provider.models import Application
 
 from accounts.models import School, SchoolClass, Teacher, User
@@ -83,10 +84,11 @@ class TestPlainRequiredInTheAdmin:
         page = _post_empty(client, reverse("admin:accounts_student_change", args=[student.pk]), full_name="")
         assert "Type something in “Full name”." in page and DJANGO_REQUIRED not in page
 
-    def test_messages_follow_the_language(self, client, moe_it):
+    def test_messages_follow_the_language(self, client, moe_it, settings):
         """Worked out for each form, not once: the next page in Chinese says it in Chinese."""
         client.force_login(moe_it)
         _post_empty(client, reverse("admin:accounts_school_add"))
-        client.cookies["django_language"] = "zh-hans"
-        page = _post_empty(client, reverse("admin:accounts_school_add"))
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+        with translation.override("en"):  # the middleware leaves Chinese active: put back what was
+            page = _post_empty(client, reverse("admin:accounts_school_add"))
         assert "请在“" in page and "Type something in" not in page  # "Type something in “…”." in Chinese
