@@ -59,6 +59,7 @@ from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
 from .models import School, Student, Teacher, User
+from .plain_errors import PlainErrorsAdmin
 from .scope import scope_of
 
 
@@ -118,8 +119,9 @@ class ScopedRelatedFieldListFilter(RelatedFieldListFilter):
         )
 
 
-class SchoolScopedAdmin:
-    """Mixin for ModelAdmin and InlineModelAdmin; see the module docstring."""
+class SchoolScopedAdmin(PlainErrorsAdmin):
+    """Mixin for ModelAdmin and InlineModelAdmin; see the module docstring.
+    Its forms say what to type in an empty box (``PlainErrorsAdmin``)."""
 
     #: Lookup path from the model to its School ("school", "student__school",
     #: "pk" for School itself), or None for rows shared by every school.
