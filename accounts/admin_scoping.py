@@ -60,6 +60,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from .models import School, Student, Teacher, User
+from .plain_errors import PlainErrorsAdmin
 from .scope import scope_of
 
 # Django's words for a row's checkbox, translated by Django's admin catalog as before (a variable, so
@@ -123,8 +124,9 @@ class ScopedRelatedFieldListFilter(RelatedFieldListFilter):
         )
 
 
-class SchoolScopedAdmin:
-    """Mixin for ModelAdmin and InlineModelAdmin; see the module docstring."""
+class SchoolScopedAdmin(PlainErrorsAdmin):
+    """Mixin for ModelAdmin and InlineModelAdmin; see the module docstring.
+    Its forms say what to type in an empty box (``PlainErrorsAdmin``)."""
 
     #: Lookup path from the model to its School ("school", "student__school",
     #: "pk" for School itself), or None for rows shared by every school.

@@ -93,10 +93,10 @@ def _login_failed(sender, credentials, request=None, **kwargs):
 def signin_failure(request: HttpRequest | None, action: str, typed: str, **details: Any) -> AuditEvent:
     """A failed password check (``login`` or ``password.recheck``), by account:
     filed under the account's school, so its ICT admin sees the failures."""
-    from .models import User
+    from .lockouts import account_for_key, lock_key_from_request
 
-    key = typed_id(typed)
-    account = User.objects.filter(username=key).select_related("student", "teacher").first()
+    key = lock_key_from_request(request, {"username": typed}) if request is not None and typed else typed_id(typed)
+    account = account_for_key(request, key)
     return record(request, action, target=key, school=school_of(account), outcome=AuditEvent.Outcome.FAILURE,
                   **details)  # fmt: skip
 
@@ -108,8 +108,8 @@ def _locked_out(sender, request, username, ip_address=None, **kwargs):
     # the first is a lockout: the one on which axes counted a failure.
     if getattr(request, "axes_failures_since_start", None) is None:
         return
-    from .models import User
+    from .lockouts import account_for_key
 
-    user = User.objects.filter(username=username).select_related("student", "teacher").first()
+    user = account_for_key(request, username)  # username: the lock key, a hash for a made-up ID
     refused = AuditEvent.Outcome.REFUSED
     record(request, "login.locked", target=typed_id(username), school=school_of(user), outcome=refused)

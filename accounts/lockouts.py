@@ -64,20 +64,52 @@ def lock_key(typed: str) -> str:
     username = normalise_login_id(typed)
     if not username or User.objects.filter(username=username).exists():
         return username
+    return _hashed(username)
+
+
+def _hashed(username: str) -> str:
     return HASHED_PREFIX + _keyed("mims-typed-id", username)[:32]
 
 
 def lock_key_from_request(request: HttpRequest | None, credentials: dict | None = None) -> str:
-    """django-axes' AXES_USERNAME_CALLABLE (called several times a request)."""
+    """django-axes' AXES_USERNAME_CALLABLE (called several times a request).
+
+    :func:`lock_key`, worked out once a request; the account it looks up is kept
+    for the rest of the request (:func:`account_for_key`).
+    """
     typed = (credentials or {}).get("username") or (request.POST.get("username", "") if request is not None else "")
-    memo = getattr(request, "_mims_lock_keys", None) if request is not None else None
-    if memo is None:
-        memo = {}
-        if request is not None:
-            request._mims_lock_keys = memo
+    if request is None or _HASHED_KEY.fullmatch(typed):
+        return lock_key(typed)
+    memo = request.__dict__.setdefault("_mims_lock_keys", {})
     if typed not in memo:
-        memo[typed] = lock_key(typed)
+        username = normalise_login_id(typed)
+        memo[typed] = username if not username or account_for_key(request, username) else _hashed(username)
     return memo[typed]
+
+
+def account_for_key(request: HttpRequest | None, key: str):
+    """The account a lock key names, with its student or teacher profile (None for
+    a made-up ID): one query a request, shared by the lock, the audit row's school
+    and the landing page (:func:`check_password`)."""
+    from .models import User
+
+    if not key or key.startswith(HASHED_PREFIX):
+        return None
+    accounts = request.__dict__.setdefault("_mims_accounts", {}) if request is not None else {}
+    if key not in accounts:
+        accounts[key] = User.objects.filter(username=key).select_related("student", "teacher").first()
+    return accounts[key]
+
+
+def _share_profile(user, account) -> None:
+    """Give the user that authenticate() loaded the profile the lock key's look-up
+    already loaded, so that neither the audit row's school nor the landing page asks again."""
+    if account is None or account.pk != user.pk:
+        return
+    for name in ("student", "teacher"):
+        profile = type(user)._meta.get_field(name)  # the reverse one-to-one
+        if profile.is_cached(account) and not profile.is_cached(user):
+            profile.set_cached_value(user, profile.get_cached_value(account))
 
 
 # --- one count ----------------------------------------------------------------
@@ -91,21 +123,18 @@ def _live_attempts(keys: Iterable[str] | QuerySet):
     return AccessAttempt.objects.filter(username__in=keys, attempt_time__gte=since)
 
 
-def _account_school(key: str) -> int | None:
-    from .audit import school_of
-    from .models import User
-
-    if key.startswith(HASHED_PREFIX):
-        return None
-    user = User.objects.filter(username=key).select_related("student", "teacher").first()
-    return school_of(user) if user is not None else None
+def _attempt_rows(key: str) -> list[tuple[str | None, int]]:
+    return list(_live_attempts([key]).values_list("ip_address", "failures_since_start"))
 
 
-def failures(key: str, *, at_schools: frozenset[int] = frozenset()) -> int:
+def failures(key: str, *, at_schools: frozenset[int] = frozenset(), request: HttpRequest | None = None,
+             rows: list[tuple[str | None, int]] | None = None) -> int:
     """Failed sign-ins that count toward the lock of ``key`` for a request from
     an address on the networks of ``at_schools`` (see :mod:`accounts.networks`)."""
-    rows = list(_live_attempts([key]).values_list("ip_address", "failures_since_start"))
-    school = _account_school(key) if at_schools else None
+    from .audit import school_of
+
+    rows = _attempt_rows(key) if rows is None else rows
+    school = school_of(account_for_key(request, key)) if rows and at_schools else None
     if school is not None and school in at_schools:
         # Familiar location: only what was tried from the school's own network counts.
         pairs = networks.all_networks()
@@ -121,7 +150,8 @@ def tries_left(request: HttpRequest, key: str) -> int:
     2 more tries"). A made-up ID is counted under its keyed hash exactly as a
     real one, so the warning never tells whether an ID exists.
     """
-    return max(0, settings.AXES_FAILURE_LIMIT - failures(key, at_schools=networks.request_schools(request)))
+    at_schools = networks.request_schools(request)
+    return max(0, settings.AXES_FAILURE_LIMIT - failures(key, at_schools=at_schools, request=request))
 
 
 def lock_minutes() -> int:
@@ -183,18 +213,34 @@ class SignInLockHandler(AxesDatabaseHandler):
 
     def get_failures(self, request, credentials=None) -> int:
         key = get_client_username(request, credentials)
-        return failures(key, at_schools=networks.request_schools(request)) if key else 0
+        if not key:
+            return 0
+        rows = _attempt_rows(key)
+        if request is not None:
+            # Whether there is anything for a success to lift (user_logged_in below).
+            request.__dict__.setdefault("_mims_attempt_rows", {})[key] = len(rows)
+        return failures(key, at_schools=networks.request_schools(request), request=request, rows=rows)
 
     def user_logged_in(self, sender, request, user, **kwargs) -> None:
-        """A success lifts the account's count (AXES_RESET_ON_SUCCESS): one query.
+        """A success lifts the account's count (AXES_RESET_ON_SUCCESS).
+
+        Most sign-ins follow no failure: when the lock's own count in this request found no
+        row inside the cool-off for this account (get_failures above), there is nothing to
+        delete and no query is made (a failure another request records after that count stays
+        counted, as if it had come a moment after this sign-in). Otherwise one query deletes
+        the account's rows.
 
         axes' own handler also deletes every expired attempt of every account on each
         sign-in (a table-wide DELETE in the morning rush) and writes its access log (off:
         the audit log has the sign-in). Expired rows never count (:func:`failures` reads
         only the cool-off window) and ``manage.py prune_locks`` removes them.
         """
-        if settings.AXES_RESET_ON_SUCCESS:
-            AccessAttempt.objects.filter(username=user.get_username()).delete()
+        if not settings.AXES_RESET_ON_SUCCESS:
+            return
+        username = user.get_username()
+        if getattr(request, "_mims_attempt_rows", {}).get(username) == 0:
+            return
+        AccessAttempt.objects.filter(username=username).delete()
 
     def user_logged_out(self, sender, request, user, **kwargs) -> None:
         """Nothing to do: no access log to close, expired rows are pruned by ``prune_locks``."""
@@ -258,6 +304,8 @@ def check_password(request: HttpRequest, username: str, password: str, *, action
         user = authenticate(request, username=username, password=password)
         if user is None and not getattr(request, "axes_locked_out", False):
             _remember_wrong(key, password)
+    if user is not None:
+        _share_profile(user, account_for_key(request, key))
     return user
 
 

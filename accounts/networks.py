@@ -11,15 +11,25 @@ What the answer changes (docs/security.md, "School networks"):
 * per-address limits never turn away a child there (ratelimits.py);
 * a sign-in lock caused from elsewhere does not stop the child signing in from
   their own school's network (lockouts.py, Entra-style familiar locations).
+
+Every sign-in asks, so the ranges are kept in the cache (Redis, shared by every
+server) rather than read from the database each time: saving or deleting a school
+drops them once the change is committed, and they are read again at most an hour
+later in any case.
 """
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -71,8 +81,39 @@ def check_environment() -> None:
     _from_environment(settings.MIMS_SCHOOL_NETWORKS)
 
 
+CACHE_SECONDS = 3600  # a change that bypassed the signals below (a raw UPDATE) shows within the hour
+
+
+def _cache_key() -> str:
+    # The environment's ranges are part of the answer: servers started with another
+    # MIMS_SCHOOL_NETWORKS (during a rolling change) keep apart.
+    env = hashlib.sha256(settings.MIMS_SCHOOL_NETWORKS.encode()).hexdigest()[:16]
+    return f"mims:school-networks:{env}"
+
+
 def all_networks() -> list[tuple[int, Network]]:
-    """Every (school id, range) pair, from the admin and the environment."""
+    """Every (school id, range) pair, from the admin and the environment (cached)."""
+    key = _cache_key()
+    pairs = cache.get(key)
+    if pairs is None:
+        pairs = _read_networks()
+        cache.set(key, pairs, CACHE_SECONDS)
+    return pairs
+
+
+@receiver(post_save, sender="accounts.School")
+@receiver(post_delete, sender="accounts.School")
+def _school_changed(sender, **kwargs) -> None:
+    # After the commit: dropped earlier, another server could cache the old ranges again
+    # before the change is visible to it. A change rolled back drops nothing.
+    transaction.on_commit(forget_networks)
+
+
+def forget_networks() -> None:
+    cache.delete(_cache_key())
+
+
+def _read_networks() -> list[tuple[int, Network]]:
     from .models import School
 
     pairs: list[tuple[int, Network]] = []

@@ -21,6 +21,8 @@ def required_message(field: forms.Field) -> str:
     """What to do when ``field`` is left empty, from its kind and label."""
     label = field.label or ""
     widget = field.widget
+    if isinstance(getattr(widget, "widget", None), forms.Widget):
+        widget = widget.widget  # the admin's wrapper with "add another" links around the real one
     if isinstance(widget, forms.CheckboxInput):
         return _("Tick “%(label)s” to go on.") % {"label": label}
     if isinstance(widget, (forms.Select, forms.RadioSelect, forms.CheckboxSelectMultiple)):
@@ -47,3 +49,28 @@ class PlainErrorsMixin:
                 field.error_messages["required"] = self.required_messages[name]
             elif field.error_messages.get("required") is _DJANGO_REQUIRED:
                 field.error_messages["required"] = required_message(field)
+
+
+def plain_form(form: type[forms.BaseForm], required_messages: dict[str, str] | None = None) -> type[forms.BaseForm]:
+    """``form`` with :class:`PlainErrorsMixin` (for forms made elsewhere: the admin's)."""
+    if issubclass(form, PlainErrorsMixin) and not required_messages:
+        return form
+    bases = (form,) if issubclass(form, PlainErrorsMixin) else (PlainErrorsMixin, form)
+    messages = {**getattr(form, "required_messages", {}), **(required_messages or {})}
+    return type(form.__name__, bases, {"required_messages": messages, "__module__": form.__module__})
+
+
+class PlainErrorsAdmin:
+    """The same for the admin: put before ``admin.ModelAdmin`` or an inline
+    (``SchoolScopedAdmin`` starts with it). Its add and change forms, and its
+    inlines' forms, say what to type; ``required_messages`` as on a form."""
+
+    required_messages: dict[str, str] = {}
+
+    def get_form(self, request, *args, **kwargs):
+        return plain_form(super().get_form(request, *args, **kwargs), self.required_messages)
+
+    def get_formset(self, request, *args, **kwargs):
+        formset = super().get_formset(request, *args, **kwargs)  # a new class on every call
+        formset.form = plain_form(formset.form, self.required_messages)
+        return formset

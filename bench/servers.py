@@ -60,15 +60,27 @@ def redis_server() -> Iterator[str]:
         proc.wait()
 
 
-def redis_commands(url: str) -> int:
-    """Commands the Redis server has processed so far (INFO stats)."""
+def _redis_info(url: str, section: str) -> bytes:
+    """The reply to INFO ``section``: one bulk string, its length first, read until all of it is in."""
     port = int(url.rsplit(":", 1)[1].split("/")[0])
     with socket.create_connection(("127.0.0.1", port)) as s:
-        s.sendall(b"INFO stats\r\n")
-        data = b""
-        while b"total_commands_processed" not in data or not data.endswith(b"\r\n"):
+        s.sendall(b"INFO " + section.encode() + b"\r\n")
+        data = s.recv(65536)
+        head = data.index(b"\r\n") + 2
+        while len(data) < head + int(data[1 : head - 2]) + 2:
             data += s.recv(65536)
-    return int(re.search(rb"total_commands_processed:(\d+)", data).group(1))
+    return data
+
+
+def redis_commands(url: str) -> int:
+    """Commands the Redis server has processed so far (INFO stats)."""
+    return int(re.search(rb"total_commands_processed:(\d+)", _redis_info(url, "stats")).group(1))
+
+
+def redis_command_counts(url: str) -> dict[str, int]:
+    """Calls so far per command name (INFO commandstats), e.g. {"get": 12, "set": 3}."""
+    data = _redis_info(url, "commandstats")
+    return {name.decode(): int(calls) for name, calls in re.findall(rb"cmdstat_([\w|]+):calls=(\d+)", data)}
 
 
 def psql(sql: str, db: str = "postgres") -> str:
@@ -78,9 +90,9 @@ def psql(sql: str, db: str = "postgres") -> str:
 
 
 @contextlib.contextmanager
-def portal_environment(name: str, **extra: str) -> Iterator[dict[str, str]]:
-    """A production-like environment (DEBUG off) on a fresh database ``bench_<name>``, migrated."""
-    db = f"bench_{name}"
+def portal_environment(name: str, db: str = "", **extra: str) -> Iterator[dict[str, str]]:
+    """A production-like environment (DEBUG off) on a fresh database ``db`` (``bench_<name>``), migrated."""
+    db = db or f"bench_{name}"
     psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
     psql(f"CREATE DATABASE {db}")
     var = Path(tempfile.mkdtemp(prefix=f"mims-bench-{name}-"))

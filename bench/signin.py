@@ -1,16 +1,20 @@
 """Sign-in throughput over HTTP divided by the throughput of bare Argon2 verification, in one run.
 
-    .venv/bin/python bench/signin.py                 # 30 s of sign-ins, bare hashing before and after
-    .venv/bin/python bench/signin.py --seconds 10 --markdown
+    .venv/bin/python bench/signin.py                 # 30 s of sign-ins per hasher, taking turns with bare hashing
+    .venv/bin/python bench/signin.py --seconds 10 --markdown --hashers ours
 
 The portal runs as in production: gunicorn with its deployed 2 x cores + 1 workers, DEBUG off, PostgreSQL (a fresh
 database ``bench_signin`` on the local server) and a throwaway Redis. Client threads act as children on
 school laptops: each sign-in is a fresh browser that GETs the sign-in page, POSTs the form and follows the
 redirect to the landing page (``/account/``), and every step must answer as a browser expects or it
 counts as a failure. The children are Primary 5 with their three answers set up, so nothing forces
-another step. The baseline is argon2-cffi verifying the same kind of hash (the portal's parameters) in
-one process per core, measured before and after the sign-ins; their mean is the denominator, so load
-from elsewhere on the machine weighs on both sides alike.
+another step. The baseline is argon2-cffi verifying the same kind of hash in one process per core
+(the most a machine verifies: more processes than cores make an 8-lane hash, Django's default, slower).
+Other work on a shared machine comes and goes, so the two alternate: bare hashing, sign-ins, bare
+hashing, sign-ins, ... bare hashing (``--rounds``), and the mean of the bare measurements is the
+denominator, so load from elsewhere weighs on both sides alike. It runs twice, one after the other: with the
+portal's hasher (accounts/hashers.py) and with Django's default Argon2 (bench/default_argon2_settings.py),
+the one issue 17's 0.84 was measured with.
 
 A second pass signs in through Django's test client in one process (same settings) under cProfile, to
 show where the time that is not Argon2 goes, with the queries and Redis commands each sign-in costs.
@@ -25,6 +29,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from http.client import HTTPConnection
 from pathlib import Path
 from urllib.parse import urlencode
@@ -89,6 +94,24 @@ total = stats.total_tt
 argon = sum(ct for (file, _l, fn), (_cc, _nc, _tt, ct, _c) in stats.stats.items()
             if file.endswith("django/contrib/auth/hashers.py") and fn == "verify")
 print("TOTAL", total / n, "ARGON2", argon / n)
+# The profiler slows Python code several times over, Argon2's C code not at all: the CPU a sign-in
+# costs is measured again without it, and the hash alone beside it.
+from django.contrib.auth.hashers import identify_hasher
+from accounts.models import User
+cpu = time.process_time()
+for i in range(n):
+    c.cookies.clear()
+    c.get("/login/")
+    r = c.post("/login/", {{"username": f"bench_child_{{i}}", "password": {password!r}}}, follow=True)
+    assert r.status_code == 200 and r.redirect_chain[-1][0] == "/account/", (r.status_code, r.redirect_chain)
+cpu = time.process_time() - cpu
+encoded = User.objects.get(username="bench_child_0").password
+hasher = identify_hasher(encoded)
+hashing = time.process_time()
+for _ in range(n):
+    hasher.verify({password!r}, encoded)
+hashing = time.process_time() - hashing
+print("PLAIN", cpu / n, "HASH", hashing / n)
 ours = r"(accounts|sspr|helpdesk|batches|django/(contrib|db|template|core/handlers|middleware))"
 stats.sort_stats("cumulative").print_stats(ours, 25)
 print(out.getvalue())
@@ -136,8 +159,9 @@ class Child:
             self.cookies[name] = rest.split(";", 1)[0]
         return response.status, response.headers.get("Location", ""), text
 
-    def sign_in(self, username: str) -> None:
+    def sign_in(self, n: int) -> None:
         self.cookies.clear()
+        username = f"bench_child_{n}"
         status, _, page = self._request("GET", "/login/")
         token = CSRF_INPUT.search(page)
         if status != 200 or not token:
@@ -147,13 +171,15 @@ class Child:
         if status != 302 or location != "/account/":
             raise RuntimeError(f"sign-in answered {status} to {location!r}")
         status, _, page = self._request("GET", location)
-        if status != 200 or "bench_child" not in page:
-            raise RuntimeError(f"landing page answered {status}")
+        # The child's name: the login ID is on the page too, but with line-break points in it
+        # (accounts/templatetags/login_ids.py).
+        if status != 200 or not re.search(rf"\bBench Child {n}\b", page):
+            raise RuntimeError(f"landing page answered {status} without the child's name")
 
 
-def http_signins(port: int, children: int, seconds: float, threads: int) -> tuple[float, int, int]:
-    """(sign-ins per second, sign-ins, failures) with ``threads`` browsers at once."""
-    counter = iter(range(10**9))
+def http_signins(port: int, children: int, seconds: float, threads: int, first: int = 0) -> tuple[float, int, int]:
+    """(sign-ins per second, sign-ins, failures) with ``threads`` browsers at once, from child ``first`` on."""
+    counter = iter(range(first, 10**9))
     lock = threading.Lock()
     done, failed = [0], [0]
     end = time.perf_counter() + seconds
@@ -164,7 +190,7 @@ def http_signins(port: int, children: int, seconds: float, threads: int) -> tupl
             with lock:
                 n = next(counter) % children
             try:
-                child.sign_in(f"bench_child_{n}")
+                child.sign_in(n)
             except Exception:  # every failure is counted, none may pass silently
                 with lock:
                     failed[0] += 1
@@ -182,53 +208,119 @@ def http_signins(port: int, children: int, seconds: float, threads: int) -> tupl
     return done[0] / (time.perf_counter() - start), done[0], failed[0]
 
 
+# Each row: a name for the table and the settings module the portal runs with (only the hasher differs).
+HASHERS = {
+    "ours": ("ours", "mims_portal.settings"),
+    "default": ("Django's default", "bench.default_argon2_settings"),
+}
+
+
+@dataclass
+class Row:
+    params: str
+    bare: list[float]
+    rate: float
+    signins: int
+    failures: int
+    redis: dict[str, float]
+    queries: str
+    total: float
+    argon: float
+    plain: float
+    hashing: float
+    profile: str
+
+    @property
+    def ratio(self) -> float:
+        return self.rate / (sum(self.bare) / len(self.bare))
+
+
+def measure(settings_module: str, opts: argparse.Namespace, workers: int) -> Row:
+    # A school's morning comes from one address (the loopback here); its quotas are the school's.
+    extra = {"MIMS_LOGIN_RATE_PER_IP": "100000/m", "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+             "DJANGO_SETTINGS_MODULE": settings_module}  # fmt: skip
+    with servers.portal_environment("signin", db=opts.database, **extra) as env:
+        encoded = servers.django_script(env, SEED.format(children=opts.children, password=PASSWORD)).strip()
+        with servers.gunicorn(env, workers=workers) as port:
+            bare = [bare_throughput(encoded, opts.seconds / opts.rounds / 2)]
+            redis0 = servers.redis_command_counts(env["REDIS_URL"])
+            signins = failures = 0
+            spent = 0.0
+            for _ in range(opts.rounds):
+                start = time.perf_counter()
+                _rate, done, failed = http_signins(port, opts.children, opts.seconds / opts.rounds, workers, signins)
+                signins, failures, spent = signins + done, failures + failed, spent + time.perf_counter() - start
+                bare.append(bare_throughput(encoded, opts.seconds / opts.rounds / 2))
+            redis1 = servers.redis_command_counts(env["REDIS_URL"])
+            rate = signins / spent
+        code = PROFILE.format(rounds=opts.profile_rounds, password=PASSWORD, children_last=opts.children - 1)
+        profile = servers.django_script(env, code)
+    # INFO itself is one of the commands counted; it is the benchmark's, not the portal's.
+    redis = {name: (n - redis0.get(name, 0) - (name == "info")) / max(signins, 1) for name, n in redis1.items()}
+    queries = re.search(r"QUERIES (\d+) (.*)", profile)
+    total, argon = map(float, re.search(r"TOTAL ([\d.e-]+) ARGON2 ([\d.e-]+)", profile).groups())
+    plain, hashing = map(float, re.search(r"PLAIN ([\d.e-]+) HASH ([\d.e-]+)", profile).groups())
+    return Row(
+        params=re.search(r"\$(m=\d+,t=\d+,p=\d+)\$", encoded).group(1), bare=bare, rate=rate,
+        signins=signins, failures=failures, redis={k: v for k, v in redis.items() if v > 0},
+        queries=f"{queries.group(1)} {queries.group(2)}", total=total, argon=argon,
+        plain=plain, hashing=hashing, profile=profile.split("\n", 3)[3],
+    )  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--seconds", type=float, default=30, help="of sign-ins per hasher, in all rounds")
+    parser.add_argument("--rounds", type=int, default=3, help="sign-ins and bare hashing take turns this often")
     parser.add_argument("--children", type=int, default=2000)
     parser.add_argument("--profile-rounds", type=int, default=20)
     parser.add_argument("--markdown", action="store_true", help="print the docs/benchmarks.md section only")
     parser.add_argument("--workers", type=int, default=0,
                         help="gunicorn workers (default: as deployed, gunicorn.conf.py's 2 x cores + 1)")
+    parser.add_argument("--hashers", default="ours,default",
+                        help="which rows, comma-separated: ours (accounts/hashers.py), default (Django's Argon2)")
+    parser.add_argument("--database", default="bench_signin",
+                        help="the PostgreSQL database to create, use and drop (on BENCH_PG's server)")
     opts = parser.parse_args()
     cores = os.cpu_count() or 1
     # As deployed (gunicorn.conf.py): 2 x cores + 1 workers, so that a core whose worker waits for
     # PostgreSQL or Redis hashes for another one meanwhile. As many browsers as workers.
     workers = opts.workers or 2 * cores + 1
-    threads = workers
-    # A school's morning comes from one address (the loopback here); its quotas are the school's.
-    extra = {"MIMS_LOGIN_RATE_PER_IP": "100000/m", "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver"}
-    with servers.portal_environment("signin", **extra) as env:
-        encoded = servers.django_script(env, SEED.format(children=opts.children, password=PASSWORD)).strip()
-        with servers.gunicorn(env, workers=workers) as port:
-            before = bare_throughput(encoded, opts.seconds / 2)
-            redis0 = servers.redis_commands(env["REDIS_URL"])
-            rate, signins, failures = http_signins(port, opts.children, opts.seconds, threads)
-            redis_per = (servers.redis_commands(env["REDIS_URL"]) - redis0) / max(signins, 1)
-            after = bare_throughput(encoded, opts.seconds / 2)
-        code = PROFILE.format(rounds=opts.profile_rounds, password=PASSWORD, children_last=opts.children - 1)
-        profile = servers.django_script(env, code)
-    bare = (before + after) / 2
-    params = re.search(r"\$(m=\d+,t=\d+,p=\d+)\$", encoded).group(1)
-    queries = re.search(r"QUERIES (\d+) (.*)", profile)
-    total, argon = map(float, re.search(r"TOTAL ([\d.e-]+) ARGON2 ([\d.e-]+)", profile).groups())
+    names = [n.strip() for n in opts.hashers.split(",") if n.strip()]
+    if unknown := set(names) - set(HASHERS):
+        sys.exit(f"unknown --hashers {', '.join(sorted(unknown))}; known: {', '.join(HASHERS)}")
+    rows = {name: measure(HASHERS[name][1], opts, workers) for name in names}
 
-    print(f"Sign-in over HTTP, {time.strftime('%Y-%m-%d')}: gunicorn {workers} workers on {cores} cores, "
-          f"PostgreSQL, Redis, DEBUG off; {threads} browsers at once for {opts.seconds:.0f} s; Argon2id {params}.\n")
-    print("| measure | value |\n|---|---:|")
-    print(f"| bare Argon2 verifies/s, {cores} processes (before / after) | {before:.1f} / {after:.1f} |")
-    print(f"| sign-ins/s over HTTP (page, form, landing page) | {rate:.1f} |")
-    print(f"| **sign-ins ÷ bare verifies** | **{rate / bare:.2f}** |")
-    print(f"| sign-ins / failed | {signins} / {failures} |")
-    print(f"| SQL queries per sign-in (page + form + landing) | {queries.group(1)} {queries.group(2)} |")
-    print(f"| Redis commands per sign-in | {redis_per:.1f} |")
-    print(f"| in-process CPU per sign-in: all / Argon2 / the rest | {total * 1000:.0f} ms / {argon * 1000:.0f} ms / "
-          f"{(total - argon) * 1000:.1f} ms |")
+    def redis_cell(row: Row) -> str:
+        each = ", ".join(f"{name.upper()} {n:.1f}" for name, n in sorted(row.redis.items(), key=lambda kv: -kv[1]))
+        return f"{sum(row.redis.values()):.1f} ({each})"
+
+    print(f"Sign-in over HTTP, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: gunicorn {workers} workers on "
+          f"{cores} cores, PostgreSQL, Redis, DEBUG off; {workers} browsers at once for {opts.seconds:.0f} s per "
+          f"hasher in {opts.rounds} rounds, bare hashing between them; one hasher after the other.\n")
+    print("| measure | " + " | ".join(f"{HASHERS[n][0]} (Argon2id {r.params})" for n, r in rows.items()) + " |")
+    print("|---|" + "---:|" * len(rows))
+    lines = [
+        (f"bare Argon2 verifies/s, {cores} processes (mean; each measurement)",
+         lambda r: f"{sum(r.bare) / len(r.bare):.1f} ({' / '.join(f'{b:.1f}' for b in r.bare)})"),
+        ("sign-ins/s over HTTP (page, form, landing page)", lambda r: f"{r.rate:.1f}"),
+        ("**sign-ins ÷ bare verifies**", lambda r: f"**{r.ratio:.2f}**"),
+        ("sign-ins / failed", lambda r: f"{r.signins} / {r.failures}"),
+        ("SQL statements per sign-in (page + form + landing)", lambda r: r.queries),
+        ("Redis commands per sign-in", redis_cell),
+        ("in-process CPU per sign-in: all / Argon2 / the rest",
+         lambda r: f"{r.plain * 1000:.0f} ms / {r.hashing * 1000:.0f} ms / {(r.plain - r.hashing) * 1000:.1f} ms"),
+        ("the same under cProfile (it slows the Python, not Argon2)",
+         lambda r: f"{r.total * 1000:.0f} ms / {r.argon * 1000:.0f} ms / {(r.total - r.argon) * 1000:.1f} ms"),
+    ]  # fmt: skip
+    for label, cell in lines:
+        print(f"| {label} | " + " | ".join(cell(r) for r in rows.values()) + " |")
     if not opts.markdown:
-        print("\nProfile (cumulative, portal and Django frames):\n")
-        print(profile.split("\n", 2)[2])
-    if failures:
-        sys.exit(f"{failures} sign-ins failed")
+        for name, row in rows.items():
+            print(f"\nProfile, {HASHERS[name][0]} (cumulative, portal and Django frames):\n")
+            print(row.profile)
+    if failed := sum(r.failures for r in rows.values()):
+        sys.exit(f"{failed} sign-ins failed")
 
 
 if __name__ == "__main__":

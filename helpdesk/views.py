@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from accounts import scope
 from accounts.models import SchoolClass, Student
 from accounts.scope import class_or_404, refuse, scope_of, student_or_404, teacher_required
 from accounts.site import site_url
+from batches.slips import slips_pdf
 from sspr.cards import CARD_LEVELS
 
 from . import flows, roster
@@ -215,8 +217,8 @@ def teacher_child(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "helpdesk/teacher_child.html", _child_context(request, student))
 
 
-@never_cache
-@sensitive_variables("password")
+@never_cache  # no-store: the page holds the password
+@sensitive_variables("password", "slip_pdf")
 @require_POST
 @teacher_required
 def teacher_temporary_password(request: HttpRequest, pk: int) -> HttpResponse:
@@ -233,7 +235,10 @@ def teacher_temporary_password(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, refusal.message)
         return redirect("teacher:child", pk=student.pk)
     _say_what_happened_to_the_request(request, _request_id(request))
-    ctx = {"student": student, "password": password, "signin_url": site_url(reverse("login"))}
+    # The admin's printable slip (batches/slips.py), handed over inside this
+    # page (a data: link): no second request, the password kept nowhere.
+    slip_pdf = base64.b64encode(slips_pdf([(student, password)])).decode("ascii")
+    ctx = {"student": student, "password": password, "signin_url": site_url(reverse("login")), "slip_pdf": slip_pdf}
     return render(request, "helpdesk/teacher_password.html", ctx)
 
 

@@ -234,7 +234,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.getenv("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's Redis cache, with one client per connection pool (mims_portal/redis_cache.py says why).
+    CACHES = {"default": {"BACKEND": "mims_portal.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
     # django-ratelimit only knows django-redis by name; Django's own RedisCache
     # has the atomic increment it needs (its incr() is Redis INCR), so its
     # "not officially supported" warning is noise.

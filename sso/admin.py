@@ -12,6 +12,7 @@ from oauth2_provider.forms import ApplicationForm
 from oauth2_provider.models import AccessToken, Application, Grant, IDToken, RefreshToken
 
 from accounts.admin_scoping import SchoolScopedAdmin, sees_all_schools
+from accounts.plain_errors import PlainErrorsAdmin
 from accounts.scope import scope_of
 
 from .models import SchoolApp
@@ -32,7 +33,7 @@ class SchoolAppForm(ApplicationForm):
         return Application.RS256_ALGORITHM
 
 
-class SchoolAppInline(admin.StackedInline):
+class SchoolAppInline(PlainErrorsAdmin, admin.StackedInline):
     model = SchoolApp
     can_delete = False
     extra = 1

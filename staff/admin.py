@@ -15,7 +15,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -39,7 +41,7 @@ from accounts import audit, notices
 from accounts.admin_scoping import SchoolScopedAdmin, sees_all_schools, user_ids_of_school
 from accounts.login_ids import rename_login_id
 from accounts.models import AuditEvent, School, SchoolClass, Student, Teacher, User, temporary_password_expiry
-from accounts.plain_errors import PlainErrorsMixin
+from accounts.plain_errors import PlainErrorsAdmin, PlainErrorsMixin
 from accounts.scope import scope_of
 from accounts.signals import revoke_sign_ins
 from accounts.usernames import normalise_login_id
@@ -59,6 +61,16 @@ from .student_import import import_urls
 for _axes_model in (AccessAttempt, AccessLog, AccessFailureLog):
     if admin.site.is_registered(_axes_model):
         admin.site.unregister(_axes_model)
+
+
+class GroupAdmin(PlainErrorsAdmin, DjangoGroupAdmin):
+    """Django's own (MOE IT's roles), with the plain "what to type" messages
+    every other admin form has through SchoolScopedAdmin."""
+
+
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+admin.site.register(Group, GroupAdmin)
 
 admin.site.site_header = _("Student MIMS administration")
 admin.site.site_title = _("Student MIMS administration")

@@ -4,7 +4,8 @@ The layers (docs/architecture.md), lowest first:
 
     accounts            the core: schools, classes, accounts, scope, audit, passwords, login IDs
     sspr, second_factor challenge questions and answers, self-service reset; staff's second factor
-    helpdesk, batches   reset requests and teacher pages; printable batches
+    batches             printable batches: cards, slips, the yearly reset, promotion
+    helpdesk            reset requests and teacher pages (the teacher's slip is a batches slip)
     signin, staff       sign-in and account pages; the admin, import, lockouts and reports pages
     sso                 the OpenID Connect provider of the school apps (uses the sign-in pages)
     mims_portal         settings and the URL map
@@ -22,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = [
-    {"accounts"}, {"sspr", "second_factor"}, {"helpdesk", "batches"}, {"signin", "staff"}, {"sso"}, {"mims_portal"},
+    {"accounts"}, {"sspr", "second_factor"}, {"batches"}, {"helpdesk"}, {"signin", "staff"}, {"sso"}, {"mims_portal"},
 ]
 LAYER_OF = {app: n for n, apps in enumerate(LAYERS) for app in apps}
 

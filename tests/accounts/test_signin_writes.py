@@ -1,8 +1,10 @@
 """What one sign-in costs the database, and that the cuts of issue 17 kept what they must.
 
 A sign-in (the form's POST) writes the session row once, one audit row, one session record and the
-last-login time; no axes access-log row. The session key still changes at sign-in (session fixation),
-failures still count toward the lock, and a success still lifts them.
+last-login time; no axes access-log row. It reads the account with its profile once (the lock key's
+look-up; the audit row's school and the landing page reuse it), the school networks from the cache, and
+asks axes' table nothing more when there was no failure to lift. The session key still changes at
+sign-in (session fixation), failures still count toward the lock, and a success still lifts them.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from sspr.answers import set_answers
 from sspr.models import ChallengeQuestion
 from tests import factories
 
-POST_QUERIES = 15  # see docs/benchmarks.md, "Where a sign-in's time goes"
+POST_QUERIES = 12  # see docs/benchmarks.md, "Where a sign-in's time goes"
 ADVISORY_LOCK = 1  # PostgreSQL only: accounts.lockouts.checking serialises guesses at one ID
 
 
@@ -55,6 +57,13 @@ class TestSignInWritesTestCase:
             'UPDATE "accounts_user"',  # last_login
             'INSERT INTO "django_session"',
         ]), writes
+        reads = [s.split(" FROM ")[1].split()[0] for s in sql if s.startswith("SELECT") and " FROM " in s]
+        assert sorted(reads) == sorted([
+            '"accounts_user"',  # the lock key's look-up, with the profile joined
+            '"axes_accessattempt"',  # the lock's count
+            '"accounts_user"',  # authenticate()
+            '"accounts_usersession"',  # the limit of sessions at once
+        ]), reads
 
     def test_the_session_row_holds_the_sign_in_and_its_record(self, child):
         client = Client()
@@ -82,6 +91,20 @@ class TestSignInWritesTestCase:
         _sign_in(Client(), child)
         assert AuditEvent.objects.filter(action="login", actor=child, outcome="success").count() == 1
         assert not AccessLog.objects.exists()
+
+    def test_a_teachers_sign_in_reuses_the_profile_for_the_audit_row_and_the_landing_page(self, form_teacher):
+        _sign_in(Client(), form_teacher.user)
+        client = Client()
+        with CaptureQueriesContext(connection) as ctx:
+            response = _sign_in(client, form_teacher.user)
+        assert response.status_code == 302 and response["Location"] == "/teacher/"
+        assert not [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "accounts_teacher"')]
+        event = AuditEvent.objects.filter(action="login", actor=form_teacher.user).latest("pk")
+        assert event.school_id == form_teacher.school_id
+
+    def test_a_childs_sign_in_is_filed_under_the_childs_school(self, child):
+        assert _sign_in(Client(), child)["Location"] == "/account/"
+        assert AuditEvent.objects.get(action="login", actor=child).school_id == child.student.school_id
 
     def test_failures_count_and_a_success_lifts_them(self, child):
         client = Client()
