@@ -9,7 +9,7 @@ from datetime import datetime
 
 from django.db.models import Count, Max, Q, QuerySet
 
-from accounts.lockouts import signin_locks
+from accounts.lockouts import SignInLock, signin_locks
 from accounts.models import SchoolClass, Student
 from sspr.answers import OWN_ANSWER_LEVELS
 from sspr.cards import CARD_LEVELS, resets_left
@@ -20,7 +20,7 @@ from sspr.models import AnswerStatus, ChallengeAnswer, ResetLock
 class Row:
     student: Student
     login_id: str
-    answers: AnswerStatus
+    answers: AnswerStatus | None  # None: not asked (student_rows(answers=False))
     signin_locked: bool
     reset_locked: bool
     last_login: datetime | None
@@ -49,37 +49,56 @@ class Row:
         return "setup" if self.student.level in OWN_ANSWER_LEVELS else None
 
 
-def student_rows(students: list[Student]) -> list[Row]:
+def student_rows(
+    students: list[Student],
+    *,
+    answers: bool = True,
+    cards: bool = True,
+    requests: bool = True,
+    signin: dict[str, SignInLock] | None = None,
+) -> list[Row]:
+    """A row for each child: their locks always; their answers' status, card and
+    open requests unless the page shows none of them (``answers``, ``cards``,
+    ``requests`` false: that query is not sent; the field is None, None and 0).
+    ``signin``: the sign-in locks, when the caller has read them already."""
     if not students:  # the teacher home's locked list, most days: five queries for nothing
         return []
     user_ids = [s.user_id for s in students]
     usernames = [s.user.username for s in students]
-    answers = ChallengeAnswer.objects.filter(user_id__in=user_ids).status_by_user()
+    statuses = ChallengeAnswer.objects.filter(user_id__in=user_ids).status_by_user() if answers else {}
     # A card's unspent words (one-time codes), for "running low"; no row: no card.
-    card_words = dict(
-        ChallengeAnswer.objects.filter(user_id__in=user_ids, school_set=True)
-        .order_by()
-        .values("user_id")
-        .annotate(unspent=Count("pk", filter=Q(spent_at__isnull=True, question__is_active=True)))
-        .values_list("user_id", "unspent")
+    card_words = (
+        dict(
+            ChallengeAnswer.objects.filter(user_id__in=user_ids, school_set=True)
+            .order_by()
+            .values("user_id")
+            .annotate(unspent=Count("pk", filter=Q(spent_at__isnull=True, question__is_active=True)))
+            .values_list("user_id", "unspent")
+        )
+        if cards
+        else {}
     )
-    signin = signin_locks(usernames)
+    if signin is None:
+        signin = signin_locks(usernames)
     reset_locks = _reset_locks(ResetLock.objects.filter(user_id__in=user_ids))
     from .models import ResetRequest
 
-    open_requests = Counter(
-        ResetRequest.objects.open().filter(student__in=students).values_list("student_id", flat=True)
+    open_requests = (
+        Counter(ResetRequest.objects.open().filter(student__in=students).values_list("student_id", flat=True))
+        if requests
+        else Counter()
     )
     rows = []
     for s in students:
+        lock = signin.get(s.user.username)
         rows.append(
             Row(
                 student=s,
                 login_id=s.user.login_id,
-                answers=answers.get(s.user_id, AnswerStatus.NONE),
-                signin_locked=s.user.username in signin,
+                answers=statuses.get(s.user_id, AnswerStatus.NONE) if answers else None,
+                signin_locked=lock is not None,
                 reset_locked=s.user_id in reset_locks,
-                signin_until=signin[s.user.username].until if s.user.username in signin else None,
+                signin_until=lock.until if lock is not None else None,
                 reset_until=reset_locks.get(s.user_id),
                 last_login=s.user.last_login,
                 open_requests=open_requests[s.pk],
@@ -111,13 +130,22 @@ def locked_rows(students: QuerySet) -> list[Row]:
     when each lock ends; the locks are read first, so a whole school costs a few
     queries, not one per child."""
     signin = signin_locks(students.values_list("user__username", flat=True))
-    reset_ids = ResetLock.objects.locked().filter(user__student__in=students).values_list("user_id", flat=True)
+    reset_ids = list(
+        ResetLock.objects.locked()
+        .filter(user__student__in=students)
+        .order_by()
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    if not signin and not reset_ids:  # most days: no third query
+        return []
     locked = (
         students.filter(Q(user__username__in=list(signin)) | Q(user_id__in=reset_ids))
         .select_related("user", "school_class")
         .order_by("school_class__name", "full_name")
     )
-    return student_rows(list(locked[:200]))
+    # The list shows the locks only: neither answers, cards nor requests are asked.
+    return student_rows(list(locked[:200]), answers=False, cards=False, requests=False, signin=signin)
 
 
 def class_rows(school_class: SchoolClass) -> list[Row]:

@@ -188,7 +188,8 @@ def teacher_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _child_context(request: HttpRequest, student: Student) -> dict:
-    row = roster.student_rows([student])[0]
+    # The page shows neither the card nor the row's count of requests (it lists them below).
+    row = roster.student_rows([student], cards=False, requests=False)[0]
     open_requests = list(student.reset_requests.open().select_related("handled_by").order_by("created"))
     return {
         "student": student,
