@@ -348,6 +348,17 @@ def field(page: Page, label: str) -> Locator:
     return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}[:：]?\s*$"))
 
 
+def download_pdf(page: Page, link_name: str, folder: Path) -> tuple[str, str]:
+    """Click the link that downloads a PDF; (the file's name, its first page's text)."""
+    import pypdfium2 as pdfium
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name=link_name).click()
+    target = folder / download.value.suggested_filename
+    download.value.save_as(target)
+    return target.name, pdfium.PdfDocument(target.read_bytes())[0].get_textpage().get_text_range()
+
+
 def sign_in(
     j: Journey, login_id: str, password: str, *, label: str = "sign in", check: bool = True, docs: str = ""
 ) -> None:

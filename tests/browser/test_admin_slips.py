@@ -4,14 +4,13 @@ widths)."""
 
 from __future__ import annotations
 
-import pypdfium2 as pdfium
 import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from tests import factories
 
-from .conftest import LAPTOP, PHONE, Journey, sign_in
+from .conftest import LAPTOP, PHONE, Journey, download_pdf, sign_in
 
 
 @pytest.fixture
@@ -37,10 +36,6 @@ def test_the_ict_admin_prints_slips_from_the_temporary_password_page(journey: Jo
     journey.step("temporary passwords with slips", layout=False)
 
     password = page.locator("table.mims-passwords code").first.inner_text()
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Print slips (PDF)").click()
-    target = tmp_path / download.value.suggested_filename
-    download.value.save_as(target)
-    assert target.name == "sign-in-slips.pdf"
-    text = pdfium.PdfDocument(target.read_bytes())[0].get_textpage().get_text_range()
+    filename, text = download_pdf(page, "Print slips (PDF)", tmp_path)
+    assert filename == "sign-in-slips.pdf"
     assert "蔡凯轩" in text and password in text and "https://mims.example.edu.sg/login/" in text

@@ -4,13 +4,12 @@ the layout checks at 360 px and 1280 px)."""
 
 from __future__ import annotations
 
-import pypdfium2 as pdfium
 import pytest
 from playwright.sync_api import expect
 
 from tests import factories
 
-from .conftest import LAPTOP, PHONE, Journey, sign_in
+from .conftest import LAPTOP, PHONE, Journey, download_pdf, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,11 +26,7 @@ def test_the_form_teacher_downloads_the_slip_as_a_pdf(journey: Journey, form_tea
     journey.step("temporary password with the PDF slip")
 
     password = page.locator(".slip .secret").inner_text().strip()
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Print the slip (PDF)").click()
-    target = tmp_path / download.value.suggested_filename
-    download.value.save_as(target)
-    assert target.name == "sign-in-slip.pdf"
-    text = pdfium.PdfDocument(target.read_bytes())[0].get_textpage().get_text_range()
+    filename, text = download_pdf(page, "Print the slip (PDF)", tmp_path)
+    assert filename == "sign-in-slip.pdf"
     assert "蔡凯轩" in text and password in text and child.user.login_id in text
     assert password not in page.url
