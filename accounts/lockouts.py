@@ -89,8 +89,8 @@ def lock_key_from_request(request: HttpRequest | None, credentials: dict | None 
 
 def account_for_key(request: HttpRequest | None, key: str):
     """The account a lock key names, with its student or teacher profile (None for
-    a made-up ID): one query a request, shared by the lock, the audit row's school
-    and the landing page (:func:`check_password`)."""
+    a made-up ID): one query a request, shared by the lock, the password check
+    (:mod:`accounts.backends`), the audit row's school and the landing page."""
     from .models import User
 
     if not key or key.startswith(HASHED_PREFIX):
@@ -99,17 +99,6 @@ def account_for_key(request: HttpRequest | None, key: str):
     if key not in accounts:
         accounts[key] = User.objects.filter(username=key).select_related("student", "teacher").first()
     return accounts[key]
-
-
-def _share_profile(user, account) -> None:
-    """Give the user that authenticate() loaded the profile the lock key's look-up
-    already loaded, so that neither the audit row's school nor the landing page asks again."""
-    if account is None or account.pk != user.pk:
-        return
-    for name in ("student", "teacher"):
-        profile = type(user)._meta.get_field(name)  # the reverse one-to-one
-        if profile.is_cached(account) and not profile.is_cached(user):
-            profile.set_cached_value(user, profile.get_cached_value(account))
 
 
 # --- one count ----------------------------------------------------------------
@@ -304,8 +293,6 @@ def check_password(request: HttpRequest, username: str, password: str, *, action
         user = authenticate(request, username=username, password=password)
         if user is None and not getattr(request, "axes_locked_out", False):
             _remember_wrong(key, password)
-    if user is not None:
-        _share_profile(user, account_for_key(request, key))
     return user
 
 

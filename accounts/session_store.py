@@ -8,14 +8,20 @@ transactions) for one row. Here the new key is drawn without the "is it free?" q
 when the request ends (``SessionMiddleware`` saves a changed session). The key still changes at every
 sign-in and the old row is still deleted at once, so fixation protection is unchanged.
 
+A session signed in through Django's own ``ModelBackend`` (before :mod:`accounts.backends`) is read
+as signed in through ours, so changing the backend signs nobody out.
+
 ``SESSION_ENGINE = "accounts.session_store"``; rows, cookies and ``clearsessions`` are Django's own.
 """
 
 from __future__ import annotations
 
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.utils.crypto import get_random_string
+
+from . import backends
 
 
 class SessionStore(DatabaseSessionStore):
@@ -24,6 +30,12 @@ class SessionStore(DatabaseSessionStore):
     def _get_new_session_key(self) -> str:
         # create() inserts with must_create and draws again on a clash, so no query is needed first.
         return get_random_string(32, VALID_KEY_CHARS)
+
+    def load(self) -> dict:
+        data = super().load()
+        if data.get(BACKEND_SESSION_KEY) == backends.DJANGO_PATH:
+            data[BACKEND_SESSION_KEY] = backends.PATH
+        return data
 
     def cycle_key(self) -> None:
         data = self._session

@@ -250,7 +250,7 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.AccountBackend",  # Django's ModelBackend, the profile loaded with the user
 ]
 # Passwords and challenge answers alike; accounts/hashers.py says why these parameters.
 PASSWORD_HASHERS = [

@@ -2,9 +2,10 @@
 
 A sign-in (the form's POST) writes the session row once, one audit row, one session record and the
 last-login time; no axes access-log row. It reads the account with its profile once (the lock key's
-look-up; the audit row's school and the landing page reuse it), the school networks from the cache, and
-asks axes' table nothing more when there was no failure to lift. The session key still changes at
-sign-in (session fixation), failures still count toward the lock, and a success still lifts them.
+look-up; the password check, the audit row's school and the landing page reuse it), the school
+networks from the cache, and asks axes' table nothing more when there was no failure to lift. The
+session key still changes at sign-in (session fixation), failures still count toward the lock, and a
+success still lifts them.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from sspr.answers import set_answers
 from sspr.models import ChallengeQuestion
 from tests import factories
 
-POST_QUERIES = 12  # see docs/benchmarks.md, "Where a sign-in's time goes"
+POST_QUERIES = 11  # see docs/benchmarks.md, "Where a sign-in's time goes"
 ADVISORY_LOCK = 1  # PostgreSQL only: accounts.lockouts.checking serialises guesses at one ID
 
 
@@ -59,9 +60,8 @@ class TestSignInWritesTestCase:
         ]), writes
         reads = [s.split(" FROM ")[1].split()[0] for s in sql if s.startswith("SELECT") and " FROM " in s]
         assert sorted(reads) == sorted([
-            '"accounts_user"',  # the lock key's look-up, with the profile joined
+            '"accounts_user"',  # the lock key's look-up, with the profile joined; authenticate() reuses it
             '"axes_accessattempt"',  # the lock's count
-            '"accounts_user"',  # authenticate()
             '"accounts_usersession"',  # the limit of sessions at once
         ]), reads
 

@@ -27,11 +27,13 @@ SMALL, BIG = 5, 50
 # what every request of that page costs the database: say why in the commit. Issue 17 brought the
 # sign-in down from 27 to 15 and the landing page from 9 to 8 (docs/benchmarks.md); with school apps
 # listed, the account page asked for them twice (8) until it asked once. The child page read the child's
-# card and count of open requests it never shows (12) until it stopped (10).
+# card and count of open requests it never shows (12) until it stopped (10). Every signed-in page asked
+# for the user's student and teacher profiles after the user (two queries, one for a child) until the
+# authentication backend loaded them with the user (accounts/backends.py).
 EXPECTED = {
     "home": 0, "sign-in": 0, "reset start": 0, "request form": 1,
-    "account": 7, "teacher home": 9, "class": 12, "dashboard": 12, "child": 10,
-    "admin index": 9, "student list": 14, "audit log": 10,
+    "account": 6, "teacher home": 7, "class": 10, "dashboard": 10, "child": 8,
+    "admin index": 7, "student list": 12, "audit log": 8,
 }  # fmt: skip
 
 
