@@ -7,4 +7,5 @@ class HelpdeskConfig(AppConfig):
     verbose_name = _("Password reset requests")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (closes requests of children who moved or left)
+        # Receivers: requests of children who moved or left are closed; a school saved changes the form's list.
+        from . import receivers, request_form_cache  # noqa: F401

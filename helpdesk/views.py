@@ -20,7 +20,7 @@ from accounts.site import site_url
 from batches.slips import slips_pdf
 from sspr.cards import CARD_LEVELS
 
-from . import flows, roster
+from . import flows, request_form_cache, roster
 from .forms import CloseRequestForm, ResetRequestForm, StatusForm
 from .models import ReferenceCode, ResetRequest
 
@@ -48,7 +48,9 @@ def request_reset(request: HttpRequest) -> HttpResponse:
         request.session[SESSION_CODE] = code.display
         request.session[SESSION_REQUESTER] = data["requester"]
         return redirect("request_reset_sent")
-    return render(request, "helpdesk/request_form.html", {"form": form})
+    # The empty form comes from the cache; one sent back with errors is rendered afresh.
+    fields_cache = None if form.is_bound else request_form_cache.fragment()
+    return render(request, "helpdesk/request_form.html", {"form": form, "fields_cache": fields_cache})
 
 
 def request_reset_sent(request: HttpRequest) -> HttpResponse:
