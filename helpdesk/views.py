@@ -141,16 +141,17 @@ def _request_id(request: HttpRequest) -> int | None:
 def teacher_home(request: HttpRequest) -> HttpResponse:
     classes = SchoolClass.objects.current().for_user(request.user).select_related("school").order_by("level", "name")
     classes = list(classes)
+    students = Student.objects.current().for_user(request.user)
     queue = (
         ResetRequest.objects.open()
-        .filter(student__in=Student.objects.current().for_user(request.user))
+        .filter(student__in=students)
         .select_related("student__user", "student__school_class", "handled_by")
         .order_by("created", "id")
     )
     ctx = {
         "classes": classes,
         "queue": queue,
-        "locked": roster.locked_rows(Student.objects.current().for_user(request.user)),
+        "locked": roster.locked_rows(students),
         "no_email": not request.user.email,
     }
     if scope_of(request.user).kind == scope.SCHOOL:
