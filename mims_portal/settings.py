@@ -71,7 +71,15 @@ def database_from_url(url: str) -> dict:
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": parts.port or "",
-            "OPTIONS": {k: v[-1] for k, v in parse_qs(parts.query).items()},
+            "OPTIONS": {
+                # Prepared statements: a page's queries are the same text every time, and PostgreSQL
+                # spent more time planning the teachers' pages' joins than running them; prepared
+                # (psycopg, after 2 runs on a connection) they are planned once per connection
+                # (docs/benchmarks.md). Needs a session-mode pooler, if any (docs/operations.md).
+                "server_side_binding": envbool("DB_PREPARED_STATEMENTS", "true"),
+                "prepare_threshold": 2 if envbool("DB_PREPARED_STATEMENTS", "true") else None,
+                **{k: v[-1] for k, v in parse_qs(parts.query).items()},
+            },
             # Persistent connections: a new one costs each page ~6 ms (bench/db_connections.py).
             # Each worker keeps one, checked before it is reused after a request, so a
             # database restart costs one failed check, not an error page.
@@ -183,6 +191,9 @@ MIDDLEWARE = [
     "mims_portal.outages.OutageMiddleware",
     "mims_portal.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Outside everything that reads the session or the database: a 503 while either is
+    # unreachable is answered from there and still carries the policy.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -193,7 +204,6 @@ MIDDLEWARE = [
     "accounts.sessions.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Before any view or CSRF check (process_view) reads the body or the query
     # string; after the header middleware, so its 400 page has every header.
     "mims_portal.bad_input.RefuseUnreadableInputMiddleware",
