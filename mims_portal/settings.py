@@ -192,8 +192,9 @@ MIDDLEWARE = [
     "mims_portal.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside everything that reads the session or the database: a 503 while either is
-    # unreachable is answered from there and still carries the policy.
+    # unreachable is answered from there and still carries the policy and the frame rule.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -203,7 +204,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "accounts.sessions.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Before any view or CSRF check (process_view) reads the body or the query
     # string; after the header middleware, so its 400 page has every header.
     "mims_portal.bad_input.RefuseUnreadableInputMiddleware",

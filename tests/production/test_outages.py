@@ -36,6 +36,7 @@ def assert_outage_page(r, db_port: int) -> None:
     assert r.headers["Retry-After"] == "30"
     assert "Back in a minute" in r.text and "try again" in r.text
     assert r.headers["X-Content-Type-Options"] == "nosniff" and "Content-Security-Policy" in r.headers
+    assert r.headers["X-Frame-Options"] == "DENY"
     for secret in ("Traceback", "psycopg", "OperationalError", "redis", str(db_port), "postgres"):
         assert secret not in r.text
 
