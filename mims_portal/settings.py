@@ -159,7 +159,7 @@ if MIMS_NUM_PROXIES:
 SITE_ROOT = os.getenv("SITE_ROOT", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "staff.admin_site.PortalAdminConfig",  # Django's admin, its site from staff/admin_site.py
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -14,7 +14,9 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import display_for_field, display_for_value, unquote
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
@@ -40,7 +42,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from accounts import audit, notices
 from accounts.admin_scoping import SchoolScopedAdmin, sees_all_schools, user_ids_of_school
 from accounts.login_ids import rename_login_id
-from accounts.models import AuditEvent, School, SchoolClass, Student, Teacher, User, temporary_password_expiry
+from accounts.models import AuditEvent, Level, School, SchoolClass, Student, Teacher, User, temporary_password_expiry
 from accounts.plain_errors import PlainErrorsAdmin, PlainErrorsMixin
 from accounts.scope import scope_of
 from accounts.signals import revoke_sign_ins
@@ -489,6 +491,10 @@ class RenameLoginIdForm(PlainErrorsMixin, forms.Form):
     )
 
 
+# "P1" to "P6", the same in every language.
+_LEVEL_LABELS = dict(Level.choices)
+
+
 @admin.register(Student)
 class StudentAdmin(SchoolScopedAdmin, StudentBatchActions, admin.ModelAdmin):
     list_display = [
@@ -625,14 +631,56 @@ class StudentAdmin(SchoolScopedAdmin, StudentBatchActions, admin.ModelAdmin):
 
     @admin.display(description=_("level"), ordering="school_class__level")
     def level_display(self, obj: Student) -> str:
-        return obj.school_class.get_level_display() if obj.school_class_id else "–"
+        if not obj.school_class_id:
+            return "–"
+        level = obj.school_class.level
+        return _LEVEL_LABELS.get(level, str(level))  # as get_level_display(), without its dict per row
 
     @admin.display(description=_("challenge answers"))
     def answer_status(self, obj: Student) -> str:
         status = getattr(obj, "answers_status", None)
         if status is None:  # an object not from get_queryset
             status = obj.user.challenge_answers.status()
-        return AnswerStatus(status).label
+        # Translated here, once: Django's cell compared the lazy label with five empty values,
+        # translating it each time.
+        return str(AnswerStatus(status).label)
+
+    # -- the list's rows (templates/admin/accounts/student/change_list.html) --
+    _ROW = (
+        '<td class="action-checkbox">{}</td><th class="field-full_name"><a href="{}">{}</a></th>'
+        '<td class="field-login_id_display">{}</td><td class="field-school_class nowrap">{}</td>'
+        '<td class="field-level_display">{}</td><td class="field-school nowrap">{}</td>'
+        '<td class="field-answer_status">{}</td><td class="field-left_on nowrap">{}</td>'
+    )
+
+    def result_rows(self, cl: ChangeList) -> list[str] | None:
+        """Each row of the list as Django's ``items_for_result`` writes it (the same values and
+        functions), in one ``format_html`` per row: Django's work per cell (a field lookup, an
+        empty-value test, a ``format_html``) was a sixth of the page's CPU. None where Django should
+        write the rows: other columns (without actions there is no checkbox) or a popup."""
+        if cl.is_popup or list(cl.list_display) != ["action_checkbox", *self.list_display]:
+            return None
+        empty = self.get_empty_value_display()
+        full_name, left_on = Student._meta.get_field("full_name"), Student._meta.get_field("left_on")
+        # The change page's address (and the list's filters after it) reversed once: rows differ by the
+        # id alone, a number, which the first "__pk__" (the one in the path) stands for.
+        change_url = reverse(f"{self.admin_site.name}:accounts_student_change", args=["__pk__"])
+        change_url = add_preserved_filters({"preserved_filters": cl.preserved_filters, "opts": cl.opts}, change_url)
+        return [
+            format_html(
+                self._ROW,
+                self.action_checkbox(obj),
+                change_url.replace("__pk__", str(obj.pk), 1),
+                display_for_field(obj.full_name, full_name, empty, avoid_link=True),
+                display_for_value(self.login_id_display(obj), empty),
+                obj.school_class if obj.school_class_id else empty,
+                display_for_value(self.level_display(obj), empty),
+                obj.school,
+                display_for_value(self.answer_status(obj), empty),
+                display_for_field(obj.left_on, left_on, empty),
+            )
+            for obj in cl.result_list
+        ]
 
     # -- URLs: the student import (staff/student_import.py) -----------------
     def get_urls(self) -> list:
