@@ -6,8 +6,9 @@ Starts gunicorn (the repository's gunicorn.conf.py, one worker) twice against a
 throwaway PostgreSQL database (on DATABASE_URL's server, else 127.0.0.1:5432;
 created and dropped here): once with ``DB_CONN_MAX_AGE=0`` (a new connection per
 request) and once with the default (one kept per worker, health-checked before
-reuse). For each it times, one after another over HTTP, ``/request-reset/`` (reads
-the schools) and ``/account/`` (a signed-in child: session, user, answers), and
+reuse). For each it times, one after another over HTTP, as a signed-in child,
+``/request-reset/`` (one query: the session; the form's fields come from the
+cache) and ``/account/`` (session, user, answers, apps), and
 prints the median and the ratio. Issue 16: ~10 ms → ~4 ms and ~12 ms → ~5 ms.
 """
 
