@@ -24,6 +24,8 @@ DATABASES = {
         "PORT": "5432",
         "CONN_MAX_AGE": 600,
         "CONN_HEALTH_CHECKS": True,
+        # BARE_PREPARED=1: the portal's prepared statements (mims_portal/settings.py), for the second yardstick.
+        "OPTIONS": {"server_side_binding": True, "prepare_threshold": 2} if os.environ.get("BARE_PREPARED") else {},
     }
 }
 USE_TZ = True
