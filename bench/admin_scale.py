@@ -88,14 +88,11 @@ def slug(name: str) -> str:
 
 def passed_second_factor(client, user) -> None:
     """A staff session that has passed its second factor just now (an authenticator app)."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-
     from second_factor import rules
     from second_factor.demo import give_demo_authenticator
 
     session = client.session
-    session[DEVICE_ID_SESSION_KEY] = give_demo_authenticator(user).persistent_id
-    rules.mark_verified(session)
+    rules.mark_passed(session, give_demo_authenticator(user))
     session.save()
 
 

@@ -35,19 +35,18 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.auth.hashers import make_password
 from accounts.models import Student, Teacher, User
 from sspr.models import ChallengeAnswer, ChallengeQuestion
+from accounts import backends
 
-from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from second_factor import rules
 
 def session_for(user):
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
+    store[BACKEND_SESSION_KEY] = backends.PATH
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     if rules.must_verify(user):  # staff have passed their second factor (seed_demo gives them an app)
-        store[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.filter(user=user, confirmed=True).first().persistent_id
-        rules.mark_verified(store)
+        rules.mark_passed(store, TOTPDevice.objects.filter(user=user, confirmed=True).first())
     store.create()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 

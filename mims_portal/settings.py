@@ -64,6 +64,7 @@ def database_from_url(url: str) -> dict:
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
         }
     if parts.scheme in ("postgres", "postgresql"):
+        prepared = envbool("DB_PREPARED_STATEMENTS", "true")
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parts.path.lstrip("/")),
@@ -76,8 +77,8 @@ def database_from_url(url: str) -> dict:
                 # spent more time planning the teachers' pages' joins than running them; prepared
                 # (psycopg, after 2 runs on a connection) they are planned once per connection
                 # (docs/benchmarks.md). Needs a session-mode pooler, if any (docs/operations.md).
-                "server_side_binding": envbool("DB_PREPARED_STATEMENTS", "true"),
-                "prepare_threshold": 2 if envbool("DB_PREPARED_STATEMENTS", "true") else None,
+                "server_side_binding": prepared,
+                "prepare_threshold": 2 if prepared else None,
                 **{k: v[-1] for k, v in parse_qs(parts.query).items()},
             },
             # Persistent connections: a new one costs each page ~6 ms (bench/db_connections.py).

@@ -10,7 +10,7 @@ import time
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
-from django_otp import user_has_device
+from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
 
 from accounts.models import User
 
@@ -64,6 +64,13 @@ def mark_verified(session: SessionBase) -> None:
     now = _now()
     session[VERIFIED_AT] = now
     session.setdefault(SIGNED_IN_AT, now)
+
+
+def mark_passed(session: SessionBase, device) -> None:
+    """The session passed ``device`` just now, as ``flows.passed`` leaves it: for a session made
+    outside a request (tests' ``force_login``, the benchmarks' signed-in staff)."""
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    mark_verified(session)
 
 
 def is_fresh(session: SessionBase) -> bool:

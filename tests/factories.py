@@ -68,7 +68,6 @@ def give_authenticator(user: User):
 def pass_second_factor(client, user: User) -> None:
     """Mark a force_login'd client's session as having passed the second factor
     now, as second_factor.flows.passed does, for staff who need one."""
-    from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from second_factor import rules
@@ -77,6 +76,5 @@ def pass_second_factor(client, user: User) -> None:
         return
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or give_authenticator(user)
     session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    rules.mark_verified(session)
+    rules.mark_passed(session, device)
     session.save()
