@@ -2,7 +2,7 @@
 
 Each job is a task declared with :func:`every` in its own app's ``tasks.py``
 (the leaver retention here, stale lock rows, expired printable files, old reset
-requests, expired single sign-on tokens). ``manage.py db_worker`` calls
+requests, expired single sign-on tokens, the all-schools report's answer figures). ``manage.py db_worker`` calls
 :func:`ensure_scheduled` when it starts, and every run queues the job's next
 run before it ends, so exactly one run of each job is always waiting in the
 queue. The management commands of the same names run a job at once by hand.

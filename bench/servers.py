@@ -156,3 +156,40 @@ def gunicorn(env: dict[str, str], app: str = "mims_portal.wsgi", workers: int | 
     finally:
         proc.terminate()
         proc.wait()
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_kind() -> dict[str, float]:
+    """CPU seconds used so far on this machine, by who used them: the portal's gunicorn workers,
+    PostgreSQL, Redis, this benchmark (its client threads), everything else, and idle time (/proc).
+
+    Processes that end between two readings lose their share; the benchmark's servers outlive it."""
+    me = os.getpid()
+    used = {"gunicorn": 0.0, "postgres": 0.0, "redis": 0.0, "client": 0.0, "other": 0.0}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+            cmdline = Path(entry.path, "cmdline").read_bytes()
+        except OSError:  # gone meanwhile
+            continue
+        comm, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
+        seconds = (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
+        if int(entry.name) == me:
+            kind = "client"
+        elif b"gunicorn" in cmdline:
+            kind = "gunicorn"
+        elif comm.startswith("postgres") or cmdline.startswith(b"postgres"):
+            kind = "postgres"
+        elif comm.startswith("redis-server"):
+            kind = "redis"
+        else:
+            kind = "other"
+        used[kind] += seconds
+    with open("/proc/stat") as f:
+        cpu = f.readline().split()  # "cpu user nice system idle iowait ..."
+    used["idle"] = (int(cpu[4]) + int(cpu[5])) / TICK
+    return used

@@ -208,6 +208,9 @@ def http_signins(port: int, children: int, seconds: float, threads: int, first: 
     return done[0] / (time.perf_counter() - start), done[0], failed[0]
 
 
+# The CPU table's columns (servers.cpu_by_kind): who spent each core-millisecond of a sign-in over HTTP.
+CPU_KINDS = ("gunicorn", "postgres", "redis", "client", "other", "idle")
+
 # Each row: a name for the table and the settings module the portal runs with (only the hasher differs).
 HASHERS = {
     "ours": ("ours", "mims_portal.settings"),
@@ -229,6 +232,7 @@ class Row:
     plain: float
     hashing: float
     profile: str
+    cpu: dict[str, float]  # CPU seconds per sign-in during the HTTP rounds, by process kind (servers.cpu_by_kind)
 
     @property
     def ratio(self) -> float:
@@ -246,10 +250,12 @@ def measure(settings_module: str, opts: argparse.Namespace, workers: int) -> Row
             redis0 = servers.redis_command_counts(env["REDIS_URL"])
             signins = failures = 0
             spent = 0.0
+            cpu = dict.fromkeys(servers.cpu_by_kind(), 0.0)
             for _ in range(opts.rounds):
-                start = time.perf_counter()
+                before, start = servers.cpu_by_kind(), time.perf_counter()
                 _rate, done, failed = http_signins(port, opts.children, opts.seconds / opts.rounds, workers, signins)
                 signins, failures, spent = signins + done, failures + failed, spent + time.perf_counter() - start
+                cpu = {kind: cpu[kind] + used - before[kind] for kind, used in servers.cpu_by_kind().items()}
                 bare.append(bare_throughput(encoded, opts.seconds / opts.rounds / 2))
             redis1 = servers.redis_command_counts(env["REDIS_URL"])
             rate = signins / spent
@@ -265,6 +271,7 @@ def measure(settings_module: str, opts: argparse.Namespace, workers: int) -> Row
         signins=signins, failures=failures, redis={k: v for k, v in redis.items() if v > 0},
         queries=f"{queries.group(1)} {queries.group(2)}", total=total, argon=argon,
         plain=plain, hashing=hashing, profile=profile.split("\n", 3)[3],
+        cpu={kind: seconds / max(signins, 1) for kind, seconds in cpu.items()},
     )  # fmt: skip
 
 
@@ -312,6 +319,8 @@ def main() -> None:
          lambda r: f"{r.plain * 1000:.0f} ms / {r.hashing * 1000:.0f} ms / {(r.plain - r.hashing) * 1000:.1f} ms"),
         ("the same under cProfile (it slows the Python, not Argon2)",
          lambda r: f"{r.total * 1000:.0f} ms / {r.argon * 1000:.0f} ms / {(r.total - r.argon) * 1000:.1f} ms"),
+        ("CPU per sign-in over HTTP, by process (/proc): gunicorn / PostgreSQL / Redis / client / other / idle",
+         lambda r: " / ".join(f"{r.cpu[k] * 1000:.1f}" for k in CPU_KINDS) + " ms"),
     ]  # fmt: skip
     for label, cell in lines:
         print(f"| {label} | " + " | ".join(cell(r) for r in rows.values()) + " |")

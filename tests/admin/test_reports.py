@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -255,3 +257,42 @@ class TestReportsPage:
         client.force_login(ict_admin.user)  # staff, but not in the "School ICT admin" group
         assert client.get(reverse(self.URL)).status_code == 403
 
+
+
+@pytest.mark.django_db
+class TestAllSchoolsFigures:
+    """The answers' shares for all schools are counted every hour by the worker; one school's always."""
+
+    def _answers_row(self, client, **params) -> str:
+        response = client.get(reverse("mims_admin:reports_csv", args=["answers"]), params)
+        return b"".join(response.streaming_content).decode().splitlines()[1]
+
+    def test_they_are_counted_every_hour_and_one_schools_when_asked(self, client, moe_it, school, student, questions):
+        from staff.tasks import count_all_schools_answers
+
+        _answers(student, questions, school_set=False)
+        client.force_login(moe_it)
+        first = client.get(reverse("mims_admin:reports")).content.decode()
+        assert "Counted for all schools at" in first
+        assert self._answers_row(client) == "Primary 4–6 with their own challenge answers,1,1,100.0"
+
+        later = factories.make_student(student.school_class)
+        _answers(later, questions, school_set=False)
+        # Within the hour all schools' figures are the ones counted, read without touching the answers...
+        with CaptureQueriesContext(connection) as ctx:
+            assert self._answers_row(client) == "Primary 4–6 with their own challenge answers,1,1,100.0"
+        assert not [q for q in ctx.captured_queries if "sspr_challengeanswer" in q["sql"]]
+        # ...while one school's are counted when asked, and are up to date.
+        own = self._answers_row(client, school=school.pk)
+        assert own == "Primary 4–6 with their own challenge answers,2,2,100.0"
+
+        assert count_all_schools_answers.call() == 2  # the worker's hourly run
+        assert self._answers_row(client) == "Primary 4–6 with their own challenge answers,2,2,100.0"
+        page = client.get(reverse("mims_admin:reports"), {"school": school.pk}).content.decode()
+        assert "Counted for all schools at" not in page
+
+    def test_the_worker_counts_them_every_hour(self):
+        from accounts.housekeeping import HOURLY, JOBS
+        from staff.tasks import count_all_schools_answers
+
+        assert JOBS[count_all_schools_answers.module_path] == (count_all_schools_answers, HOURLY)
