@@ -198,7 +198,7 @@ def _report_data(school: School | None) -> dict[str, Any]:
     # All schools: as the worker counted them within the hour (staff/reports.py says why).
     counted = reports.all_schools_answers() if school is None else None
     return {
-        "shares": reports.shares(counted.counts if counted else reports.answer_counts(school.students.all())),
+        "shares": reports.shares(counted.counts) if counted else reports.answer_shares(school.students.all()),
         "counted_at": counted.at if counted else None,
         "weeks": weeks,
         "resets": {str(reports.CHANNEL_LABELS[k]): v for k, v in resets.items()},

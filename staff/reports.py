@@ -136,6 +136,7 @@ def shares(counts: dict[str, int]) -> list[Share]:
 
 
 def answer_shares(students: QuerySet[Student]) -> list[Share]:
+    """These students' rows, counted now."""
     return shares(answer_counts(students))
 
 
@@ -155,11 +156,12 @@ class Counted:
 def all_schools_answers(*, count_now: bool = False) -> Counted:
     """The answers' counts for every school, as the worker last counted them
     (within the hour); counted here and kept if there are none yet."""
-    counted = None if count_now else cache.get(ALL_SCHOOLS_KEY)
-    if counted is None:
-        counted = Counted(answer_counts(Student.objects.all()), timezone.now())
-        cache.set(ALL_SCHOOLS_KEY, counted, ALL_SCHOOLS_SECONDS)
-    return counted
+    kept = None if count_now else cache.get(ALL_SCHOOLS_KEY)
+    if kept is None:
+        # A dict and a datetime: what the cache keeps must read back after a deploy changes this module.
+        kept = (answer_counts(Student.objects.all()), timezone.now())
+        cache.set(ALL_SCHOOLS_KEY, kept, ALL_SCHOOLS_SECONDS)
+    return Counted(*kept)
 
 
 def week_starts(today: date, weeks: int = WEEKS) -> list[date]:
