@@ -23,6 +23,7 @@ JOBS = {
     "batches.tasks.cleanup_batches",
     "helpdesk.tasks.prune_reset_requests",
     "sso.tasks.clear_expired_tokens",
+    "staff.tasks.count_all_schools_answers",
 }
 
 
