@@ -1,5 +1,9 @@
 """What the HTTP benchmarks start: a fresh PostgreSQL database, a throwaway Redis, gunicorn.
 
+The free port and the throwaway Redis are the production tests' (tests/production/servers.py). Their
+gunicorn is not: it keeps every log line in memory through a reader thread, which a benchmark would
+pay for in its own client's CPU; here gunicorn writes its access log nowhere.
+
 Everything runs on loopback and is torn down afterwards; the shared PostgreSQL server is only asked to
 create and drop a database of the benchmark's own, and the shared Redis is never touched.
 """
@@ -21,6 +25,7 @@ from http.client import HTTPConnection
 from pathlib import Path
 
 from sso.keys import generate_pem
+from tests.production.servers import free_port, throwaway_redis  # the production tests' harness
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -30,12 +35,6 @@ PG_SERVER = os.getenv("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 PROXY_HEADERS = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.10"}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_for_port(port: int, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -43,21 +42,6 @@ def wait_for_port(port: int, seconds: float = 60) -> None:
             return
         time.sleep(0.05)  # polling a port that is not open yet; nothing to wait on instead
     raise RuntimeError(f"nothing listens on port {port} after {seconds} s")
-
-
-@contextlib.contextmanager
-def redis_server() -> Iterator[str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        proc.terminate()
-        proc.wait()
 
 
 def _redis_info(url: str, section: str) -> bytes:
@@ -96,7 +80,7 @@ def portal_environment(name: str, db: str = "", **extra: str) -> Iterator[dict[s
     psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
     psql(f"CREATE DATABASE {db}")
     var = Path(tempfile.mkdtemp(prefix=f"mims-bench-{name}-"))
-    with redis_server() as redis_url:
+    with throwaway_redis(var) as redis_url:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "mims_portal.settings",
