@@ -264,7 +264,8 @@ def measure(settings_module: str, opts: argparse.Namespace, workers: int) -> Row
     # INFO itself is one of the commands counted; it is the benchmark's, not the portal's.
     redis = {name: (n - redis0.get(name, 0) - (name == "info")) / max(signins, 1) for name, n in redis1.items()}
     # Redis counts the commands a script runs under their own names too; they are not round trips. The
-    # portal's one script (mims_portal/redis_cache.py, incr) runs EXISTS, then INCRBY if the key exists.
+    # portal's one script (mims_portal/redis_cache.py, incr) runs EXISTS, then INCRBY if the key exists,
+    # which it always does here (django-ratelimit adds the key first); the portal sends neither itself.
     for inner in ("exists", "incrby"):
         redis[inner] = redis.get(inner, 0) - redis.get("evalsha", 0)
     queries = re.search(r"QUERIES (\d+) (.*)", profile)

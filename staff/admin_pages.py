@@ -260,6 +260,8 @@ def reports_csv(request: HttpRequest, kind: str) -> HttpResponse:
     school = _report_scope(request)
     data = _report_data(school)
     slug = school.code if school is not None else "all"
+    if kind == "answers" and data["counted_at"]:  # all schools' figures: when they were counted
+        slug += timezone.localtime(data["counted_at"]).strftime("-counted-%Y%m%d-%H%M")
     if kind == "answers":
         header = [gettext("measure"), gettext("students with"), gettext("students"), gettext("percent")]
         rows = [[s.label, s.part, s.total, s.percent] for s in data["shares"]]

@@ -140,11 +140,14 @@ def answer_shares(students: QuerySet[Student]) -> list[Share]:
     return shares(answer_counts(students))
 
 
-ALL_SCHOOLS_KEY = "mims-reports:all-schools-answers"
-# The hourly job (staff/tasks.py) counts again a little before this runs out. Without Redis (the
-# embedded default) the worker's cache is not the web process's, which then counts when it finds
-# none: either way the figures shown are never much more than an hour old.
-ALL_SCHOOLS_SECONDS = 65 * 60
+# Versioned: a deploy that changes what is kept under it changes the version, so no process reads a
+# value of another shape.
+ALL_SCHOOLS_KEY = "mims-reports:all-schools-answers:v1"
+# The hourly job (staff/tasks.py) counts again well before this runs out, even when the worker is busy
+# with a batch at the full hour. Without Redis (the embedded default) the worker's cache is not the web
+# process's, which then counts when it finds none. Either way the page says when the figures were
+# counted, at most this long ago.
+ALL_SCHOOLS_SECONDS = 90 * 60
 
 
 @dataclass(frozen=True)

@@ -258,41 +258,52 @@ class TestReportsPage:
         assert client.get(reverse(self.URL)).status_code == 403
 
 
-
 @pytest.mark.django_db
 class TestAllSchoolsFigures:
     """The answers' shares for all schools are counted every hour by the worker; one school's always."""
 
-    def _answers_row(self, client, **params) -> str:
+    def _answers_csv(self, client, **params) -> tuple[str, str]:
         response = client.get(reverse("mims_admin:reports_csv", args=["answers"]), params)
-        return b"".join(response.streaming_content).decode().splitlines()[1]
+        return response["Content-Disposition"], b"".join(response.streaming_content).decode().splitlines()[1]
 
-    def test_they_are_counted_every_hour_and_one_schools_when_asked(self, client, moe_it, school, student, questions):
+    def test_they_are_counted_every_hour_and_one_schools_when_asked(
+        self, client, moe_it, school, student, questions, monkeypatch
+    ):
         from staff.tasks import count_all_schools_answers
 
         _answers(student, questions, school_set=False)
+        with _clock(monkeypatch, datetime(2026, 12, 2, 2, 30, tzinfo=ZoneInfo("UTC"))):
+            reports.all_schools_answers()  # as the worker counted them, at 10:30 in Singapore
         client.force_login(moe_it)
-        first = client.get(reverse("mims_admin:reports")).content.decode()
-        assert "Counted for all schools at" in first
-        assert self._answers_row(client) == "Primary 4–6 with their own challenge answers,1,1,100.0"
+        page = client.get(reverse("mims_admin:reports")).content.decode()
+        assert "Counted for all schools at 2 Dec 2026, 10:30." in page
+        counted = ('attachment; filename="mims-answers-all-counted-20261202-1030.csv"',
+                   "Primary 4–6 with their own challenge answers,1,1,100.0")  # fmt: skip
+        assert self._answers_csv(client) == counted
 
         later = factories.make_student(student.school_class)
         _answers(later, questions, school_set=False)
         # Within the hour all schools' figures are the ones counted, read without touching the answers...
         with CaptureQueriesContext(connection) as ctx:
-            assert self._answers_row(client) == "Primary 4–6 with their own challenge answers,1,1,100.0"
+            assert self._answers_csv(client) == counted
         assert not [q for q in ctx.captured_queries if "sspr_challengeanswer" in q["sql"]]
         # ...while one school's are counted when asked, and are up to date.
-        own = self._answers_row(client, school=school.pk)
-        assert own == "Primary 4–6 with their own challenge answers,2,2,100.0"
-
-        assert count_all_schools_answers.call() == 2  # the worker's hourly run
-        assert self._answers_row(client) == "Primary 4–6 with their own challenge answers,2,2,100.0"
+        assert self._answers_csv(client, school=school.pk) == (
+            'attachment; filename="mims-answers-NPS.csv"',
+            "Primary 4–6 with their own challenge answers,2,2,100.0",
+        )
         page = client.get(reverse("mims_admin:reports"), {"school": school.pk}).content.decode()
         assert "Counted for all schools at" not in page
 
-    def test_the_worker_counts_them_every_hour(self):
-        from accounts.housekeeping import HOURLY, JOBS
-        from staff.tasks import count_all_schools_answers
+        assert count_all_schools_answers.call() == 2  # the worker's hourly run
+        assert self._answers_csv(client)[1] == "Primary 4–6 with their own challenge answers,2,2,100.0"
 
-        assert JOBS[count_all_schools_answers.module_path] == (count_all_schools_answers, HOURLY)
+    def test_they_are_kept_at_most_an_hour_and_a_half(self, moe_it, student, questions, monkeypatch):
+        import time as clock
+
+        reports.all_schools_answers()
+        _answers(student, questions, school_set=False)
+        assert reports.all_schools_answers().counts["upper_own"] == 0
+        later = clock.time() + reports.ALL_SCHOOLS_SECONDS + 1
+        monkeypatch.setattr(clock, "time", lambda: later)  # the local-memory cache's clock
+        assert reports.all_schools_answers().counts["upper_own"] == 1
