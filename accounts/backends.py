@@ -2,7 +2,8 @@
 
 * **Every signed-in request** loads the user from the session; almost every page then asks whether
   the user is a student or a teacher (``is_student``, ``is_form_teacher``, the scope), which with
-  Django's backend were two more queries. ``get_user`` joins both profiles into the user's query.
+  Django's backend were two more queries. ``get_user`` joins both profiles into the user's query, and
+  a child's class: every page a child opens asks its level (``signin.middleware.RequiredSetupMiddleware``).
 * **Every sign-in** looked the account up twice: once for the lock key ("is the typed ID an
   account?", :func:`accounts.lockouts.account_for_key`, with its profile) and once more in
   ``authenticate``. ``authenticate`` asks that look-up, which loads the row once a request.
@@ -38,7 +39,7 @@ class AccountBackend(ModelBackend):
     def get_user(self, user_id):
         user_model = get_user_model()
         try:
-            user = user_model._default_manager.select_related("student", "teacher").get(pk=user_id)
+            user = user_model._default_manager.select_related("student__school_class", "teacher").get(pk=user_id)
         except user_model.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None

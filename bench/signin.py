@@ -14,7 +14,10 @@ Other work on a shared machine comes and goes, so the two alternate: bare hashin
 hashing, sign-ins, ... bare hashing (``--rounds``), and the mean of the bare measurements is the
 denominator, so load from elsewhere weighs on both sides alike. It runs twice, one after the other: with the
 portal's hasher (accounts/hashers.py) and with Django's default Argon2 (bench/default_argon2_settings.py),
-the one issue 17's 0.84 was measured with.
+the one issue 17's 0.84 was measured with. Between them, the same sign-ins against a bare Django project
+(bench/bare/signin_settings.py: Django's own ``LoginView``, ``startproject``'s middleware, our hasher, a
+``login_required`` page with one query after it): what Django itself reaches with our hash, so that the
+portal's ratio can be read against Django's and not only against the hash.
 
 A second pass signs in through Django's test client in one process (same settings) under cProfile, to
 show where the time that is not Argon2 goes, with the queries and Redis commands each sign-in costs.
@@ -25,9 +28,11 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import secrets
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from http.client import HTTPConnection
@@ -140,11 +145,16 @@ def bare_throughput(encoded: str, seconds: float) -> float:
 
 
 class Child:
-    """One sign-in as a fresh browser would do it; raises on any unexpected answer."""
+    """One sign-in as a fresh browser would do it; raises on any unexpected answer.
 
-    def __init__(self, port: int) -> None:
+    ``landing`` is where the form must send a signed-in child, ``shows`` a pattern that finds the child's
+    name on that page for child ``n`` (the portal's, or the bare project's ``login_required`` page).
+    """
+
+    def __init__(self, port: int, landing: str = "/account/", shows: str = r"\bBench Child {n}\b") -> None:
         self.conn = HTTPConnection("127.0.0.1", port, timeout=120)
         self.cookies: dict[str, str] = {}
+        self.landing, self.shows = landing, shows
 
     def _request(self, method: str, path: str, body: str | None = None) -> tuple[int, str, str]:
         headers = {**servers.PROXY_HEADERS, "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
@@ -168,16 +178,17 @@ class Child:
             raise RuntimeError(f"sign-in page answered {status}")
         form = urlencode({"csrfmiddlewaretoken": token.group(1), "username": username, "password": PASSWORD})
         status, location, _ = self._request("POST", "/login/", form)
-        if status != 302 or location != "/account/":
+        if status != 302 or location != self.landing:
             raise RuntimeError(f"sign-in answered {status} to {location!r}")
         status, _, page = self._request("GET", location)
-        # The child's name: the login ID is on the page too, but with line-break points in it
-        # (accounts/templatetags/login_ids.py).
-        if status != 200 or not re.search(rf"\bBench Child {n}\b", page):
+        # The child's name: on the portal's page the login ID is there too, but with line-break points in
+        # it (accounts/templatetags/login_ids.py).
+        if status != 200 or not re.search(self.shows.format(n=n), page):
             raise RuntimeError(f"landing page answered {status} without the child's name")
 
 
-def http_signins(port: int, children: int, seconds: float, threads: int, first: int = 0) -> tuple[float, int, int]:
+def http_signins(port: int, children: int, seconds: float, threads: int, first: int = 0,
+                 **child: str) -> tuple[float, int, int]:
     """(sign-ins per second, sign-ins, failures) with ``threads`` browsers at once, from child ``first`` on."""
     counter = iter(range(first, 10**9))
     lock = threading.Lock()
@@ -185,16 +196,16 @@ def http_signins(port: int, children: int, seconds: float, threads: int, first: 
     end = time.perf_counter() + seconds
 
     def run() -> None:
-        child = Child(port)
+        browser = Child(port, **child)
         while time.perf_counter() < end:
             with lock:
                 n = next(counter) % children
             try:
-                child.sign_in(n)
+                browser.sign_in(n)
             except Exception:  # every failure is counted, none may pass silently
                 with lock:
                     failed[0] += 1
-                child = Child(port)
+                browser = Child(port, **child)
                 continue
             with lock:
                 done[0] += 1
@@ -211,32 +222,63 @@ def http_signins(port: int, children: int, seconds: float, threads: int, first: 
 # The CPU table's columns (servers.cpu_by_kind): who spent each core-millisecond of a sign-in over HTTP.
 CPU_KINDS = ("gunicorn", "postgres", "redis", "client", "other", "idle")
 
-# Each row: a name for the table and the settings module the portal runs with (only the hasher differs).
+# Each column: a name for the table and the settings module the portal runs with (only the hasher differs);
+# "bare" is a bare Django project's own sign-in with our hasher, the yardstick for what Django itself costs.
 HASHERS = {
-    "ours": ("ours", "mims_portal.settings"),
-    "default": ("Django's default", "bench.default_argon2_settings"),
+    "ours": ("the portal, our hash", "mims_portal.settings"),
+    "bare": ("bare Django, our hash", ""),
+    "default": ("the portal, Django's default hash", "bench.default_argon2_settings"),
 }
+
+
+@dataclass
+class Turns:
+    """Bare hashing and sign-ins over HTTP, taking turns (``take_turns``)."""
+
+    bare: list[float]  # bare verifies/s, each measurement
+    rate: float  # sign-ins/s over all sign-in turns
+    signins: int
+    failures: int
+    cpu: dict[str, float]  # CPU seconds per sign-in during the sign-in turns, by process kind (servers.cpu_by_kind)
+
+    @property
+    def ratio(self) -> float:
+        return self.rate / (sum(self.bare) / len(self.bare))
+
+
+def take_turns(port: int, encoded: str, opts: argparse.Namespace, workers: int, **child: str) -> Turns:
+    """Bare hashing, sign-ins, bare hashing, ... (``opts.rounds`` sign-in turns), as many browsers as workers."""
+    half = opts.seconds / opts.rounds / 2
+    bare = [bare_throughput(encoded, half)]
+    signins = failures = 0
+    spent = 0.0
+    cpu = dict.fromkeys(servers.cpu_by_kind(), 0.0)
+    for _ in range(opts.rounds):
+        before, start = servers.cpu_by_kind(), time.perf_counter()
+        _rate, done, failed = http_signins(port, opts.children, opts.seconds / opts.rounds, workers, signins, **child)
+        signins, failures, spent = signins + done, failures + failed, spent + time.perf_counter() - start
+        cpu = {kind: cpu[kind] + used - before[kind] for kind, used in servers.cpu_by_kind().items()}
+        bare.append(bare_throughput(encoded, half))
+    cpu = {kind: seconds / max(signins, 1) for kind, seconds in cpu.items()}
+    return Turns(bare=bare, rate=signins / spent, signins=signins, failures=failures, cpu=cpu)
 
 
 @dataclass
 class Row:
     params: str
-    bare: list[float]
-    rate: float
-    signins: int
-    failures: int
-    redis: dict[str, float]
-    queries: str
-    total: float
-    argon: float
-    plain: float
-    hashing: float
-    profile: str
-    cpu: dict[str, float]  # CPU seconds per sign-in during the HTTP rounds, by process kind (servers.cpu_by_kind)
+    turns: Turns
+    # What the portal's columns show besides (the bare Django project's column leaves them out):
+    redis: dict[str, float] | None = None
+    queries: str = ""
+    total: float = 0.0
+    argon: float = 0.0
+    plain: float = 0.0
+    hashing: float = 0.0
+    profile: str = ""
 
-    @property
-    def ratio(self) -> float:
-        return self.rate / (sum(self.bare) / len(self.bare))
+
+def params_of(encoded: str) -> str:
+    return re.search(r"\$(m=\d+,t=\d+,p=\d+)\$", encoded).group(1)
 
 
 def measure(settings_module: str, opts: argparse.Namespace, workers: int) -> Row:
@@ -246,23 +288,14 @@ def measure(settings_module: str, opts: argparse.Namespace, workers: int) -> Row
     with servers.portal_environment("signin", db=opts.database, **extra) as env:
         encoded = servers.django_script(env, SEED.format(children=opts.children, password=PASSWORD)).strip()
         with servers.gunicorn(env, workers=workers) as port:
-            bare = [bare_throughput(encoded, opts.seconds / opts.rounds / 2)]
             redis0 = servers.redis_command_counts(env["REDIS_URL"])
-            signins = failures = 0
-            spent = 0.0
-            cpu = dict.fromkeys(servers.cpu_by_kind(), 0.0)
-            for _ in range(opts.rounds):
-                before, start = servers.cpu_by_kind(), time.perf_counter()
-                _rate, done, failed = http_signins(port, opts.children, opts.seconds / opts.rounds, workers, signins)
-                signins, failures, spent = signins + done, failures + failed, spent + time.perf_counter() - start
-                cpu = {kind: cpu[kind] + used - before[kind] for kind, used in servers.cpu_by_kind().items()}
-                bare.append(bare_throughput(encoded, opts.seconds / opts.rounds / 2))
+            turns = take_turns(port, encoded, opts, workers)
             redis1 = servers.redis_command_counts(env["REDIS_URL"])
-            rate = signins / spent
         code = PROFILE.format(rounds=opts.profile_rounds, password=PASSWORD, children_last=opts.children - 1)
         profile = servers.django_script(env, code)
+    signins = max(turns.signins, 1)
     # INFO itself is one of the commands counted; it is the benchmark's, not the portal's.
-    redis = {name: (n - redis0.get(name, 0) - (name == "info")) / max(signins, 1) for name, n in redis1.items()}
+    redis = {name: (n - redis0.get(name, 0) - (name == "info")) / signins for name, n in redis1.items()}
     # Redis counts the commands a script runs under their own names too; they are not round trips. The
     # portal's one script (mims_portal/redis_cache.py, incr) runs EXISTS, then INCRBY if the key exists,
     # which it always does here (django-ratelimit adds the key first); the portal sends neither itself.
@@ -272,12 +305,36 @@ def measure(settings_module: str, opts: argparse.Namespace, workers: int) -> Row
     total, argon = map(float, re.search(r"TOTAL ([\d.e-]+) ARGON2 ([\d.e-]+)", profile).groups())
     plain, hashing = map(float, re.search(r"PLAIN ([\d.e-]+) HASH ([\d.e-]+)", profile).groups())
     return Row(
-        params=re.search(r"\$(m=\d+,t=\d+,p=\d+)\$", encoded).group(1), bare=bare, rate=rate,
-        signins=signins, failures=failures, redis={k: v for k, v in redis.items() if v > 0},
+        params=params_of(encoded), turns=turns, redis={k: v for k, v in redis.items() if v > 0},
         queries=f"{queries.group(1)} {queries.group(2)}", total=total, argon=argon,
         plain=plain, hashing=hashing, profile=profile.split("\n", 3)[3],
-        cpu={kind: seconds / max(signins, 1) for kind, seconds in cpu.items()},
     )  # fmt: skip
+
+
+BARE_SEED = r"""
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import User
+pw = make_password({password!r})
+User.objects.bulk_create(User(username=f"bench_child_{{i}}", password=pw) for i in range({children}))
+print(pw)
+"""
+
+
+def measure_bare_django(opts: argparse.Namespace, workers: int) -> Row:
+    """The same sign-ins against a bare Django project (bench/bare/signin_settings.py) with the portal's hash."""
+    db = f"{opts.database}_bare"
+    servers.psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+    servers.psql(f"CREATE DATABASE {db}")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.bare.signin_settings", "BARE_DB": db,
+           "SECRET_KEY": secrets.token_urlsafe(50)}  # fmt: skip
+    try:
+        servers.manage(env, "migrate", "--no-input", "-v0")
+        encoded = servers.django_script(env, BARE_SEED.format(children=opts.children, password=PASSWORD)).strip()
+        with servers.gunicorn(env, "bench.bare.wsgi", workers=workers) as port:
+            turns = take_turns(port, encoded, opts, workers, landing="/me/", shows=r"^bench_child_{n}: ")
+    finally:
+        servers.psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+    return Row(params=params_of(encoded), turns=turns)
 
 
 def main() -> None:
@@ -289,8 +346,9 @@ def main() -> None:
     parser.add_argument("--markdown", action="store_true", help="print the docs/benchmarks.md section only")
     parser.add_argument("--workers", type=int, default=0,
                         help="gunicorn workers (default: as deployed, gunicorn.conf.py's 2 x cores + 1)")
-    parser.add_argument("--hashers", default="ours,default",
-                        help="which rows, comma-separated: ours (accounts/hashers.py), default (Django's Argon2)")
+    parser.add_argument("--hashers", default="ours,bare,default",
+                        help="which columns, comma-separated: ours (accounts/hashers.py), bare (a bare Django "
+                             "project's sign-in, our hash), default (the portal with Django's Argon2)")
     parser.add_argument("--database", default="bench_signin",
                         help="the PostgreSQL database to create, use and drop (on BENCH_PG's server)")
     opts = parser.parse_args()
@@ -301,9 +359,12 @@ def main() -> None:
     names = [n.strip() for n in opts.hashers.split(",") if n.strip()]
     if unknown := set(names) - set(HASHERS):
         sys.exit(f"unknown --hashers {', '.join(sorted(unknown))}; known: {', '.join(HASHERS)}")
-    rows = {name: measure(HASHERS[name][1], opts, workers) for name in names}
+    rows = {name: measure_bare_django(opts, workers) if name == "bare" else measure(HASHERS[name][1], opts, workers)
+            for name in names}  # fmt: skip
 
     def redis_cell(row: Row) -> str:
+        if row.redis is None:
+            return "—"
         # Per sign-in; once-per-worker commands (HELLO, SCRIPT LOAD) round to 0.0 and are left out.
         shown = sorted(((name.upper().replace("|", " "), n) for name, n in row.redis.items() if n >= 0.05),
                        key=lambda kv: -kv[1])  # fmt: skip
@@ -315,28 +376,38 @@ def main() -> None:
           f"hasher in {opts.rounds} rounds, bare hashing between them; one hasher after the other.\n")
     print("| measure | " + " | ".join(f"{HASHERS[n][0]} (Argon2id {r.params})" for n, r in rows.items()) + " |")
     print("|---|" + "---:|" * len(rows))
+    def portal_only(cell: Callable[[Row], str]) -> Callable[[Row], str]:
+        return lambda r: "—" if r.redis is None else cell(r)
+
     lines = [
         (f"bare Argon2 verifies/s, {cores} processes (mean; each measurement)",
-         lambda r: f"{sum(r.bare) / len(r.bare):.1f} ({' / '.join(f'{b:.1f}' for b in r.bare)})"),
-        ("sign-ins/s over HTTP (page, form, landing page)", lambda r: f"{r.rate:.1f}"),
-        ("**sign-ins ÷ bare verifies**", lambda r: f"**{r.ratio:.2f}**"),
-        ("sign-ins / failed", lambda r: f"{r.signins} / {r.failures}"),
-        ("SQL statements per sign-in (page + form + landing)", lambda r: r.queries),
+         lambda r: f"{sum(r.turns.bare) / len(r.turns.bare):.1f} ({' / '.join(f'{b:.1f}' for b in r.turns.bare)})"),
+        ("sign-ins/s over HTTP (page, form, landing page)", lambda r: f"{r.turns.rate:.1f}"),
+        ("**sign-ins ÷ bare verifies**", lambda r: f"**{r.turns.ratio:.2f}**"),
+        ("sign-ins / failed", lambda r: f"{r.turns.signins} / {r.turns.failures}"),
+        ("SQL statements per sign-in (page + form + landing)", portal_only(lambda r: r.queries)),
         ("Redis commands per sign-in", redis_cell),
-        ("in-process CPU per sign-in: all / Argon2 / the rest",
-         lambda r: f"{r.plain * 1000:.0f} ms / {r.hashing * 1000:.0f} ms / {(r.plain - r.hashing) * 1000:.1f} ms"),
-        ("the same under cProfile (it slows the Python, not Argon2)",
-         lambda r: f"{r.total * 1000:.0f} ms / {r.argon * 1000:.0f} ms / {(r.total - r.argon) * 1000:.1f} ms"),
+        ("in-process CPU per sign-in: all / Argon2 / the rest", portal_only(
+            lambda r: f"{r.plain * 1000:.0f} ms / {r.hashing * 1000:.0f} ms / {(r.plain - r.hashing) * 1000:.1f} ms")),
+        ("the same under cProfile (it slows the Python, not Argon2)", portal_only(
+            lambda r: f"{r.total * 1000:.0f} ms / {r.argon * 1000:.0f} ms / {(r.total - r.argon) * 1000:.1f} ms")),
         ("CPU per sign-in over HTTP, by process (/proc): gunicorn / PostgreSQL / Redis / client / other / idle",
-         lambda r: " / ".join(f"{r.cpu[k] * 1000:.1f}" for k in CPU_KINDS) + " ms"),
+         lambda r: " / ".join(f"{r.turns.cpu[k] * 1000:.1f}" for k in CPU_KINDS) + " ms"),
     ]  # fmt: skip
     for label, cell in lines:
         print(f"| {label} | " + " | ".join(cell(r) for r in rows.values()) + " |")
+    if "ours" in rows and "bare" in rows:
+        ours, bare = rows["ours"].turns, rows["bare"].turns
+        print(f"\nWith the same hash, the portal signs in {ours.ratio / bare.ratio:.2f} times as many children per "
+              f"second as bare Django's own sign-in would on the same cores ({ours.ratio:.2f} ÷ {bare.ratio:.2f}, "
+              "each against the bare hashing of its own turns).")
     if not opts.markdown:
         for name, row in rows.items():
+            if not row.profile:
+                continue
             print(f"\nProfile, {HASHERS[name][0]} (cumulative, portal and Django frames):\n")
             print(row.profile)
-    if failed := sum(r.failures for r in rows.values()):
+    if failed := sum(r.turns.failures for r in rows.values()):
         sys.exit(f"{failed} sign-ins failed")
 
 

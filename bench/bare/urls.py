@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group
+from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
@@ -14,4 +15,9 @@ def me(request: HttpRequest) -> HttpResponse:
     return HttpResponse(f"{request.user.username}: {Group.objects.filter(user=request.user).count()} groups")
 
 
-urlpatterns = [path("hello/", hello), path("me/", me)]
+urlpatterns = [
+    path("hello/", hello),
+    path("me/", me),
+    # Django's own sign-in (bench/signin.py's yardstick; its template needs bench/bare/signin_settings.py).
+    path("login/", LoginView.as_view(template_name="login.html")),
+]
