@@ -12,8 +12,8 @@ another step. The baseline is argon2-cffi verifying the same kind of hash in one
 (the most a machine verifies: more processes than cores make an 8-lane hash, Django's default, slower).
 Other work on a shared machine comes and goes, so the two alternate: bare hashing, sign-ins, bare
 hashing, sign-ins, ... bare hashing (``--rounds``), and the mean of the bare measurements is the
-denominator, so load from elsewhere weighs on both sides alike. It runs twice, one after the other: with the
-portal's hasher (accounts/hashers.py) and with Django's default Argon2 (bench/default_argon2_settings.py),
+denominator, so load from elsewhere weighs on both sides alike. It runs the portal twice, one after the other:
+with its hasher (accounts/hashers.py) and with Django's default Argon2 (bench/default_argon2_settings.py),
 the one issue 17's 0.84 was measured with. Between them, the same sign-ins against a bare Django project
 (bench/bare/signin_settings.py: Django's own ``LoginView``, ``startproject``'s middleware, our hasher, a
 ``login_required`` page with one query after it): what Django itself reaches with our hash, so that the
