@@ -126,12 +126,7 @@ def main() -> None:
         servers.manage(env, "seed_demo", "--force", "-v0")
         child_s, teacher_s, ict_s, klass, child = servers.django_script(env, SEED).split()
         sessions = {"": "", "child": child_s, "teacher": teacher_s, "ict": ict_s}  # cookies
-        bare_db = "bench_bare"
-        servers.psql(f"DROP DATABASE IF EXISTS {bare_db} WITH (FORCE)")
-        servers.psql(f"CREATE DATABASE {bare_db}")
-        bare_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.bare.settings", "BARE_DB": bare_db}
-        try:
-            servers.manage(bare_env, "migrate", "--no-input", "-v0")
+        with servers.bare_environment("bench_bare") as bare_env:
             bare_cookie = f"sessionid={servers.django_script(bare_env, BARE_SEED).strip()}"
             with (
                 servers.gunicorn(env) as port,
@@ -153,8 +148,6 @@ def main() -> None:
                         t = timed_get(conn, path, cookie)
                         if round_ >= 5:
                             times[label].append(t)
-        finally:
-            servers.psql(f"DROP DATABASE IF EXISTS {bare_db} WITH (FORCE)")
 
     def p50(label: str) -> float:
         return statistics.median(times[label])

@@ -105,6 +105,20 @@ def portal_environment(name: str, db: str = "", **extra: str) -> Iterator[dict[s
             psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
 
 
+@contextlib.contextmanager
+def bare_environment(db: str, settings_module: str = "bench.bare.settings") -> Iterator[dict[str, str]]:
+    """The bare Django project (``bench/bare``), the yardstick, on a fresh database ``db``, migrated."""
+    psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+    psql(f"CREATE DATABASE {db}")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings_module, "BARE_DB": db,
+           "SECRET_KEY": secrets.token_urlsafe(50)}  # fmt: skip
+    try:
+        manage(env, "migrate", "--no-input", "-v0")
+        yield env
+    finally:
+        psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+
+
 def manage(env: dict[str, str], *args: str) -> None:
     # Its output (seed_demo's banner) is not the report, which is this script's stdout.
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)

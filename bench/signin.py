@@ -1,6 +1,6 @@
 """Sign-in throughput over HTTP divided by the throughput of bare Argon2 verification, in one run.
 
-    .venv/bin/python bench/signin.py                 # 30 s of sign-ins per hasher, taking turns with bare hashing
+    .venv/bin/python bench/signin.py                 # 30 s of sign-ins per column, taking turns with bare hashing
     .venv/bin/python bench/signin.py --seconds 10 --markdown --hashers ours
 
 The portal runs as in production: gunicorn with its deployed 2 x cores + 1 workers, DEBUG off, PostgreSQL (a fresh
@@ -14,10 +14,9 @@ Other work on a shared machine comes and goes, so the two alternate: bare hashin
 hashing, sign-ins, ... bare hashing (``--rounds``), and the mean of the bare measurements is the
 denominator, so load from elsewhere weighs on both sides alike. It runs the portal twice, one after the other:
 with its hasher (accounts/hashers.py) and with Django's default Argon2 (bench/default_argon2_settings.py),
-the one issue 17's 0.84 was measured with. Between them, the same sign-ins against a bare Django project
-(bench/bare/signin_settings.py: Django's own ``LoginView``, ``startproject``'s middleware, our hasher, a
-``login_required`` page with one query after it): what Django itself reaches with our hash, so that the
-portal's ratio can be read against Django's and not only against the hash.
+the one issue 17's 0.84 was measured with. By default between them, the same sign-ins against a bare
+Django project with our hasher (bench/bare/signin_settings.py): what Django itself reaches with our hash,
+so that the portal's ratio can be read against Django's and not only against the hash.
 
 A second pass signs in through Django's test client in one process (same settings) under cProfile, to
 show where the time that is not Argon2 goes, with the queries and Redis commands each sign-in costs.
@@ -28,7 +27,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import secrets
 import sys
 import threading
 import time
@@ -223,7 +221,7 @@ def http_signins(port: int, children: int, seconds: float, threads: int, first: 
 CPU_KINDS = ("gunicorn", "postgres", "redis", "client", "other", "idle")
 
 # Each column: a name for the table and the settings module the portal runs with (only the hasher differs);
-# "bare" is a bare Django project's own sign-in with our hasher, the yardstick for what Django itself costs.
+# "bare" is the yardstick, a bare Django project's own sign-in with our hasher (bench/bare/signin_settings.py).
 HASHERS = {
     "ours": ("the portal, our hash", "mims_portal.settings"),
     "bare": ("bare Django, our hash", ""),
@@ -322,24 +320,16 @@ print(pw)
 
 def measure_bare_django(opts: argparse.Namespace, workers: int) -> Row:
     """The same sign-ins against a bare Django project (bench/bare/signin_settings.py) with the portal's hash."""
-    db = f"{opts.database}_bare"
-    servers.psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
-    servers.psql(f"CREATE DATABASE {db}")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.bare.signin_settings", "BARE_DB": db,
-           "SECRET_KEY": secrets.token_urlsafe(50)}  # fmt: skip
-    try:
-        servers.manage(env, "migrate", "--no-input", "-v0")
+    with servers.bare_environment(f"{opts.database}_bare", "bench.bare.signin_settings") as env:
         encoded = servers.django_script(env, BARE_SEED.format(children=opts.children, password=PASSWORD)).strip()
         with servers.gunicorn(env, "bench.bare.wsgi", workers=workers) as port:
             turns = take_turns(port, encoded, opts, workers, landing="/me/", shows=r"^bench_child_{n}: ")
-    finally:
-        servers.psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
     return Row(params=params_of(encoded), turns=turns)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=30, help="of sign-ins per hasher, in all rounds")
+    parser.add_argument("--seconds", type=float, default=30, help="of sign-ins per column, in all rounds")
     parser.add_argument("--rounds", type=int, default=3, help="sign-ins and bare hashing take turns this often")
     parser.add_argument("--children", type=int, default=2000)
     parser.add_argument("--profile-rounds", type=int, default=20)
@@ -363,8 +353,6 @@ def main() -> None:
             for name in names}  # fmt: skip
 
     def redis_cell(row: Row) -> str:
-        if row.redis is None:
-            return "—"
         # Per sign-in; once-per-worker commands (HELLO, SCRIPT LOAD) round to 0.0 and are left out.
         shown = sorted(((name.upper().replace("|", " "), n) for name, n in row.redis.items() if n >= 0.05),
                        key=lambda kv: -kv[1])  # fmt: skip
@@ -372,8 +360,9 @@ def main() -> None:
         return f"{sum(row.redis.values()):.1f} ({each})"
 
     print(f"Sign-in over HTTP, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: gunicorn {workers} workers on "
-          f"{cores} cores, PostgreSQL, Redis, DEBUG off; {workers} browsers at once for {opts.seconds:.0f} s per "
-          f"hasher in {opts.rounds} rounds, bare hashing between them; one hasher after the other.\n")
+          f"{cores} cores, PostgreSQL, Redis (the portal's), DEBUG off; {workers} browsers at once for "
+          f"{opts.seconds:.0f} s per column in {opts.rounds} rounds, bare hashing between them; one column after "
+          "the other.\n")
     print("| measure | " + " | ".join(f"{HASHERS[n][0]} (Argon2id {r.params})" for n, r in rows.items()) + " |")
     print("|---|" + "---:|" * len(rows))
     def portal_only(cell: Callable[[Row], str]) -> Callable[[Row], str]:
@@ -386,7 +375,7 @@ def main() -> None:
         ("**sign-ins ÷ bare verifies**", lambda r: f"**{r.turns.ratio:.2f}**"),
         ("sign-ins / failed", lambda r: f"{r.turns.signins} / {r.turns.failures}"),
         ("SQL statements per sign-in (page + form + landing)", portal_only(lambda r: r.queries)),
-        ("Redis commands per sign-in", redis_cell),
+        ("Redis commands per sign-in", portal_only(redis_cell)),
         ("in-process CPU per sign-in: all / Argon2 / the rest", portal_only(
             lambda r: f"{r.plain * 1000:.0f} ms / {r.hashing * 1000:.0f} ms / {(r.plain - r.hashing) * 1000:.1f} ms")),
         ("the same under cProfile (it slows the Python, not Argon2)", portal_only(
@@ -396,7 +385,7 @@ def main() -> None:
     ]  # fmt: skip
     for label, cell in lines:
         print(f"| {label} | " + " | ".join(cell(r) for r in rows.values()) + " |")
-    if "ours" in rows and "bare" in rows:
+    if "ours" in rows and "bare" in rows and rows["bare"].turns.ratio:
         ours, bare = rows["ours"].turns, rows["bare"].turns
         print(f"\nWith the same hash, the portal signs in {ours.ratio / bare.ratio:.2f} times as many children per "
               f"second as bare Django's own sign-in would on the same cores ({ours.ratio:.2f} ÷ {bare.ratio:.2f}, "

@@ -1,8 +1,9 @@
-"""The bare project as ``startproject`` makes it, for a sign-in: the yardstick bench/signin.py divides by.
+"""The bare project set up for a sign-in: the yardstick bench/signin.py sets beside the portal's.
 
-Django's own ``LoginView`` behind ``startproject``'s middleware (CSRF, clickjacking, security headers),
-sessions in the database on the same PostgreSQL, and the portal's hasher, so that the hash costs what the
-portal's does; after the form, the ``login_required`` page with one query (bench/bare/urls.py).
+Django's own ``LoginView`` behind ``startproject``'s middleware (security headers, sessions, CSRF,
+authentication, clickjacking; not its messages, which nothing here uses), sessions in the database on
+the same PostgreSQL, and the portal's hasher, so that the hash costs what the portal's does; after the
+form, the ``login_required`` page with one query (bench/bare/urls.py).
 """
 
 from pathlib import Path
