@@ -1,7 +1,7 @@
 """Sign-in throughput over HTTP divided by the throughput of bare Argon2 verification, in one run.
 
     .venv/bin/python bench/signin.py                 # 30 s of sign-ins per column, taking turns with bare hashing
-    .venv/bin/python bench/signin.py --seconds 10 --markdown --hashers ours
+    .venv/bin/python bench/signin.py --seconds 10 --markdown --columns ours
 
 The portal runs as in production: gunicorn with its deployed 2 x cores + 1 workers, DEBUG off, PostgreSQL (a fresh
 database ``bench_signin`` on the local server) and a throwaway Redis. Client threads act as children on
@@ -25,6 +25,7 @@ show where the time that is not Argon2 goes, with the queries and Redis commands
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import re
 import sys
@@ -220,15 +221,6 @@ def http_signins(port: int, children: int, seconds: float, threads: int, first: 
 # The CPU table's columns (servers.cpu_by_kind): who spent each core-millisecond of a sign-in over HTTP.
 CPU_KINDS = ("gunicorn", "postgres", "redis", "client", "other", "idle")
 
-# Each column: a name for the table and the settings module the portal runs with (only the hasher differs);
-# "bare" is the yardstick, a bare Django project's own sign-in with our hasher (bench/bare/signin_settings.py).
-HASHERS = {
-    "ours": ("the portal, our hash", "mims_portal.settings"),
-    "bare": ("bare Django, our hash", ""),
-    "default": ("the portal, Django's default hash", "bench.default_argon2_settings"),
-}
-
-
 @dataclass
 class Turns:
     """Bare hashing and sign-ins over HTTP, taking turns (``take_turns``)."""
@@ -327,6 +319,15 @@ def measure_bare_django(opts: argparse.Namespace, workers: int) -> Row:
     return Row(params=params_of(encoded), turns=turns)
 
 
+# Each column: a name for the table and how it is measured. The portal's two differ only in the settings
+# module it runs with (the hasher); "bare" is the yardstick, a bare Django project's own sign-in with our hasher.
+COLUMNS: dict[str, tuple[str, Callable[[argparse.Namespace, int], Row]]] = {
+    "ours": ("the portal, our hash", functools.partial(measure, "mims_portal.settings")),
+    "bare": ("bare Django, our hash", measure_bare_django),
+    "default": ("the portal, Django's default hash", functools.partial(measure, "bench.default_argon2_settings")),
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=30, help="of sign-ins per column, in all rounds")
@@ -336,7 +337,7 @@ def main() -> None:
     parser.add_argument("--markdown", action="store_true", help="print the docs/benchmarks.md section only")
     parser.add_argument("--workers", type=int, default=0,
                         help="gunicorn workers (default: as deployed, gunicorn.conf.py's 2 x cores + 1)")
-    parser.add_argument("--hashers", default="ours,bare,default",
+    parser.add_argument("--columns", default="ours,bare,default",
                         help="which columns, comma-separated: ours (accounts/hashers.py), bare (a bare Django "
                              "project's sign-in, our hash), default (the portal with Django's Argon2)")
     parser.add_argument("--database", default="bench_signin",
@@ -346,11 +347,10 @@ def main() -> None:
     # As deployed (gunicorn.conf.py): 2 x cores + 1 workers, so that a core whose worker waits for
     # PostgreSQL or Redis hashes for another one meanwhile. As many browsers as workers.
     workers = opts.workers or 2 * cores + 1
-    names = [n.strip() for n in opts.hashers.split(",") if n.strip()]
-    if unknown := set(names) - set(HASHERS):
-        sys.exit(f"unknown --hashers {', '.join(sorted(unknown))}; known: {', '.join(HASHERS)}")
-    rows = {name: measure_bare_django(opts, workers) if name == "bare" else measure(HASHERS[name][1], opts, workers)
-            for name in names}  # fmt: skip
+    names = [n.strip() for n in opts.columns.split(",") if n.strip()]
+    if unknown := set(names) - set(COLUMNS):
+        sys.exit(f"unknown --columns {', '.join(sorted(unknown))}; known: {', '.join(COLUMNS)}")
+    rows = {name: COLUMNS[name][1](opts, workers) for name in names}
 
     def redis_cell(row: Row) -> str:
         # Per sign-in; once-per-worker commands (HELLO, SCRIPT LOAD) round to 0.0 and are left out.
@@ -363,7 +363,7 @@ def main() -> None:
           f"{cores} cores, PostgreSQL, Redis (the portal's), DEBUG off; {workers} browsers at once for "
           f"{opts.seconds:.0f} s per column in {opts.rounds} rounds, bare hashing between them; one column after "
           "the other.\n")
-    print("| measure | " + " | ".join(f"{HASHERS[n][0]} (Argon2id {r.params})" for n, r in rows.items()) + " |")
+    print("| measure | " + " | ".join(f"{COLUMNS[n][0]} (Argon2id {r.params})" for n, r in rows.items()) + " |")
     print("|---|" + "---:|" * len(rows))
     def portal_only(cell: Callable[[Row], str]) -> Callable[[Row], str]:
         return lambda r: "—" if r.redis is None else cell(r)
@@ -394,7 +394,7 @@ def main() -> None:
         for name, row in rows.items():
             if not row.profile:
                 continue
-            print(f"\nProfile, {HASHERS[name][0]} (cumulative, portal and Django frames):\n")
+            print(f"\nProfile, {COLUMNS[name][0]} (cumulative, portal and Django frames):\n")
             print(row.profile)
     if failed := sum(r.turns.failures for r in rows.values()):
         sys.exit(f"{failed} sign-ins failed")
